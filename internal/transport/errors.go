@@ -1,0 +1,138 @@
+package transport
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/usermgmt-go/sdk/usermgmt"
+)
+
+// Failure is what a provider read from an error response body.
+type Failure struct {
+	Code      string
+	Message   string
+	Messages  []string
+	RequestID string
+	// Kind overrides the sentinel derived from the status, e.g. ErrConflict
+	// for a 200 whose body says the user exists.
+	Kind error
+}
+
+// APIError turns a failed response into the SDK's typed error. resp may be
+// nil for a failure read from a 2xx body. A 5xx answer to a request that is
+// not idempotent is wrapped in *usermgmt.OutcomeUnknownError, since the
+// server may have applied it before failing. Known secrets are scrubbed from
+// every message.
+func (c *Client) APIError(ctx context.Context, resp *http.Response, f Failure) error {
+	e := &usermgmt.APIError{
+		Provider:  c.provider,
+		Operation: Operation(ctx),
+		Code:      c.scrub(f.Code),
+		Message:   c.scrub(f.Message),
+		RequestID: f.RequestID,
+		Kind:      f.Kind,
+	}
+	for _, m := range f.Messages {
+		e.Messages = append(e.Messages, c.scrub(m))
+	}
+	if resp == nil {
+		return e
+	}
+	e.StatusCode = resp.StatusCode
+	if e.RequestID == "" {
+		for _, h := range []string{"X-Request-Id", "X-Correlation-Id", "Request-Id"} {
+			if v := resp.Header.Get(h); v != "" {
+				e.RequestID = v
+				break
+			}
+		}
+	}
+	if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = ra
+	}
+	if e.Kind == nil {
+		e.Kind = usermgmt.KindForStatus(resp.StatusCode)
+		if resp.StatusCode == http.StatusServiceUnavailable && e.RetryAfter > c.policy.MaxDelay {
+			e.Kind = usermgmt.ErrRateLimited
+		}
+	}
+	if resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && !c.idempotent(ctx, resp.Request) {
+		return &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: e.Operation, Err: e}
+	}
+	return e
+}
+
+func (c *Client) idempotent(ctx context.Context, req *http.Request) bool {
+	if req != nil {
+		if cl := callFrom(req.Context()); cl != nil {
+			return cl.idempotent
+		}
+	}
+	if cl := callFrom(ctx); cl != nil {
+		switch cl.idempotency {
+		case Idempotent:
+			return true
+		case NotIdempotent:
+			return false
+		}
+	}
+	return req == nil || idempotentMethod(req.Method)
+}
+
+func (c *Client) scrub(s string) string {
+	for _, sec := range c.secrets {
+		if strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, redacted)
+		}
+		if q := url.QueryEscape(sec); q != sec && strings.Contains(s, q) {
+			s = strings.ReplaceAll(s, q, redacted)
+		}
+	}
+	return s
+}
+
+// Input returns a *usermgmt.InputError for this provider.
+func (c *Client) Input(operation, field, reason string) error {
+	return &usermgmt.InputError{Provider: c.provider, Operation: operation, Field: field, Reason: reason}
+}
+
+// ParseBaseURL validates a provider base URL: absolute, http or https, with
+// a host, no credentials, query or fragment; plain http only for loopback
+// hosts unless allowInsecure. The result has no trailing slash.
+func ParseBaseURL(provider, raw string, allowInsecure bool) (string, error) {
+	bad := func(reason string) error {
+		return &usermgmt.InputError{Provider: provider, Operation: "New", Field: "base URL", Reason: reason}
+	}
+	if raw == "" {
+		return "", bad("must not be empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", bad("cannot be parsed")
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", bad("scheme must be https or http")
+	case u.Host == "":
+		return "", bad("has no host")
+	case u.User != nil:
+		return "", bad("must not carry credentials; pass them to the client instead")
+	case u.RawQuery != "" || u.Fragment != "":
+		return "", bad("must not have a query or fragment")
+	case u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()):
+		return "", bad("plain http to a host that is not loopback would send credentials in clear text; use https or usermgmt.WithInsecureHTTP()")
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,403 @@
+// Package transport is the HTTP machinery every provider client shares: one
+// go-retryablehttp client per provider client, a per-request retry decision
+// carried in the request's context, capped full-jitter backoff, Retry-After
+// in both of its forms, a response-size cap, a default call timeout, typed
+// errors, and debug logging with a header allow-list.
+//
+// A generated oapi-codegen client sends through (*Client).Do, which
+// satisfies its HttpRequestDoer interface.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/usermgmt-go/sdk/usermgmt"
+)
+
+// Config describes the provider a Client serves.
+type Config struct {
+	// Provider is the provider package's name, e.g. "syncari".
+	Provider string
+	// Options are the caller's settings.
+	Options usermgmt.Options
+	// LogHeaders are headers of this provider that may be logged, added to
+	// the default allow-list and the caller's.
+	LogHeaders []string
+	// Secrets are credential values that must never appear in an error
+	// message, even when a server echoes them.
+	Secrets []string
+}
+
+// Client sends requests with retries. It is safe for concurrent use.
+type Client struct {
+	provider  string
+	rc        *retryablehttp.Client
+	http      *http.Client
+	policy    usermgmt.RetryPolicy
+	logger    *slog.Logger
+	userAgent string
+	timeout   time.Duration
+	maxBody   int64
+	logged    map[string]bool
+	secrets   []string
+}
+
+var defaultLogHeaders = []string{
+	"Accept", "Content-Type", "Content-Length", "User-Agent", "Retry-After", "Date",
+	"X-Request-Id", "X-Correlation-Id", "Location",
+}
+
+// New returns a Client for cfg.
+func New(cfg Config) *Client {
+	o := cfg.Options
+	hc := o.HTTPClient
+	if hc == nil {
+		hc = &http.Client{
+			Transport:     http.DefaultTransport.(*http.Transport).Clone(),
+			CheckRedirect: sameHostRedirects,
+		}
+	}
+	c := &Client{
+		provider:  cfg.Provider,
+		http:      hc,
+		policy:    o.Retry,
+		logger:    o.Logger,
+		userAgent: "usermgmt-go/" + usermgmt.Version + " " + cfg.Provider,
+		timeout:   o.Timeout,
+		maxBody:   o.MaxResponseBytes,
+		logged:    map[string]bool{},
+	}
+	if o.UserAgent != "" {
+		c.userAgent += " " + o.UserAgent
+	}
+	for _, list := range [][]string{defaultLogHeaders, cfg.LogHeaders, o.LogHeaders} {
+		for _, h := range list {
+			c.logged[http.CanonicalHeaderKey(h)] = true
+		}
+	}
+	for _, s := range cfg.Secrets {
+		if s != "" {
+			c.secrets = append(c.secrets, s)
+		}
+	}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil, // go-retryablehttp's own logging writes URLs to stderr; we log ourselves
+		RetryWaitMin: c.policy.BaseDelay,
+		RetryWaitMax: c.policy.MaxDelay,
+		RetryMax:     c.policy.MaxAttempts - 1,
+		CheckRetry:   c.checkRetry,
+		Backoff:      c.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	if c.logger != nil {
+		c.rc.RequestLogHook = c.logRequest
+		c.rc.ResponseLogHook = c.logResponse
+	}
+	return c
+}
+
+// Provider returns the provider name the client was made for.
+func (c *Client) Provider() string { return c.provider }
+
+// sameHostRedirects is the redirect policy of the SDK's own HTTP client:
+// follow a redirect only to the same scheme and host, so that no header a
+// provider needs for authentication can reach another host.
+func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	first := via[0].URL
+	if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+		return fmt.Errorf("refusing redirect from %s://%s to %s://%s: credentials are only sent to the configured host",
+			first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)
+	}
+	return nil
+}
+
+// Idempotency says whether a request may be sent more than once.
+type Idempotency int
+
+const (
+	// ByMethod decides by HTTP method: GET, HEAD, OPTIONS, PUT and DELETE
+	// are idempotent, POST and PATCH are not.
+	ByMethod Idempotency = iota
+	// Idempotent marks a request whose repetition has the effect of one:
+	// a read sent as POST, or a request protected by an idempotency key.
+	Idempotent
+	// NotIdempotent marks a request that must not be resent when its outcome
+	// is unknown: a create without a key.
+	NotIdempotent
+)
+
+type callKey struct{}
+
+type call struct {
+	op          string
+	idempotency Idempotency
+	// set by the transport while the call runs
+	idempotent   bool
+	maybeApplied bool
+}
+
+// WithCall returns a context that names the logical call made with it and
+// says whether it may be resent. Provider code wraps every call with it.
+func WithCall(ctx context.Context, operation string, idem Idempotency) context.Context {
+	return context.WithValue(ctx, callKey{}, &call{op: operation, idempotency: idem})
+}
+
+func callFrom(ctx context.Context) *call {
+	if c, ok := ctx.Value(callKey{}).(*call); ok {
+		return c
+	}
+	return nil
+}
+
+// Operation returns the operation named by WithCall, or "request".
+func Operation(ctx context.Context) string {
+	if c := callFrom(ctx); c != nil {
+		return c.op
+	}
+	return "request"
+}
+
+func idempotentMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// Do sends req with retries. It satisfies oapi-codegen's HttpRequestDoer.
+// The context of req should come from WithCall. A transport failure of a
+// request that may have reached the server and is not idempotent is
+// returned as a *usermgmt.OutcomeUnknownError.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	cl := callFrom(ctx)
+	if cl == nil {
+		cl = &call{op: "request"}
+	} else {
+		cp := *cl // one state per Do, even when a caller reuses the context
+		cl = &cp
+	}
+	switch cl.idempotency {
+	case Idempotent:
+		cl.idempotent = true
+	case NotIdempotent:
+		cl.idempotent = false
+	default:
+		cl.idempotent = idempotentMethod(req.Method)
+	}
+	ctx = context.WithValue(ctx, callKey{}, cl)
+	cancel := context.CancelFunc(func() {})
+	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+	}
+	req = req.WithContext(ctx)
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
+	}
+	resp, err := c.rc.Do(rreq)
+	if err != nil {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		cancel()
+		err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, unwrapURLError(err))
+		if !cl.idempotent && cl.maybeApplied {
+			return nil, &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: cl.op, Err: err}
+		}
+		return nil, err
+	}
+	resp.Body = &limitedBody{rc: resp.Body, left: c.maxBody, max: c.maxBody, cancel: cancel}
+	return resp, nil
+}
+
+// unwrapURLError drops the *url.Error wrapper, whose message repeats the
+// whole URL (query string included), keeping the method and the cause.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s %s: %w", ue.Op, redactURL(ue.URL), ue.Err)
+	}
+	return err
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.User = nil
+	if u.RawQuery != "" {
+		u.RawQuery = "…"
+	}
+	u.Fragment = ""
+	return u.String()
+}
+
+// ErrResponseTooLarge is returned while reading a response body larger than
+// the configured cap.
+var ErrResponseTooLarge = errors.New("response body exceeds the size limit")
+
+type limitedBody struct {
+	rc     io.ReadCloser
+	left   int64
+	max    int64
+	cancel context.CancelFunc
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// Probe for one more byte: a body of exactly max bytes is fine.
+		var one [1]byte
+		n, err := b.rc.Read(one[:])
+		if n > 0 {
+			return 0, fmt.Errorf("%w (%d bytes; raise it with usermgmt.WithMaxResponseBytes)", ErrResponseTooLarge, b.max)
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *limitedBody) Close() error {
+	err := b.rc.Close()
+	b.cancel()
+	return err
+}
+
+// checkRetry decides whether an attempt is retried. It never sees the
+// request, so the decision comes from the call state in the context.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	cl := callFrom(ctx)
+	if cl == nil {
+		cl = &call{}
+	}
+	if err != nil {
+		if c.logger != nil {
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: attempt failed",
+				slog.String("provider", c.provider), slog.String("operation", cl.op),
+				slog.String("error", unwrapURLError(err).Error()))
+		}
+		sent := !neverSent(err)
+		if sent {
+			cl.maybeApplied = true
+		}
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if ok, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !ok {
+			return false, nil // certificate, scheme, header or redirect errors
+		}
+		return cl.idempotent || !sent, nil
+	}
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	code := resp.StatusCode
+	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
+		if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && ra > c.policy.MaxDelay {
+			if code == http.StatusServiceUnavailable && !cl.idempotent {
+				cl.maybeApplied = true
+			}
+			return false, nil // the caller gets ErrRateLimited with RetryAfter
+		}
+	}
+	switch {
+	case code == http.StatusTooManyRequests:
+		return true, nil // the server refused the request: safe to resend, key or not
+	case code >= 500 && code != http.StatusNotImplemented:
+		if !cl.idempotent {
+			cl.maybeApplied = true
+			return false, nil
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// neverSent reports whether err proves the request never reached a server:
+// the connection could not be made at all.
+func neverSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// backoff returns the wait before the next attempt: the server's
+// Retry-After when it sent one (checkRetry has already refused one above the
+// cap), otherwise full jitter below min(MaxDelay, BaseDelay·2^attempt).
+func (c *Client) backoff(base, capDelay time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(ra, capDelay)
+		}
+	}
+	d := capDelay
+	if attempt < 32 {
+		if e := base << uint(attempt); e > 0 && e < capDelay {
+			d = e
+		}
+	}
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d + 1)
+}
+
+// ParseRetryAfter parses a Retry-After value, either delay-seconds or an
+// HTTP date, relative to now. A date in the past means no wait.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if v[0] >= '0' && v[0] <= '9' {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return 0, false
+		}
+		const maxSeconds = int64(1<<63-1) / int64(time.Second)
+		if n > maxSeconds {
+			n = maxSeconds
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	return d, true
+}
