@@ -1,0 +1,242 @@
+package syncari
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/usermgmt-go/sdk/internal/transport"
+	"github.com/usermgmt-go/sdk/usermgmt"
+)
+
+// authDoer adds the bearer token to every request and, when the token comes
+// from client credentials, refreshes it once and resends when a call
+// answers 401 (the token may have been revoked or expired early).
+type authDoer struct {
+	next   *transport.Client
+	static string
+	tokens *tokenCache
+}
+
+func (a *authDoer) Do(req *http.Request) (*http.Response, error) {
+	if a.tokens == nil {
+		req.Header.Set("Authorization", "Bearer "+a.static)
+		return a.next.Do(req)
+	}
+	ctx := req.Context()
+	tok, err := a.tokens.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := a.next.Do(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
+		return resp, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	a.tokens.invalidate(tok)
+	if tok, err = a.tokens.get(ctx); err != nil {
+		return nil, err
+	}
+	retry := req.Clone(ctx)
+	if req.GetBody != nil {
+		if retry.Body, err = req.GetBody(); err != nil {
+			return nil, err
+		}
+	}
+	retry.Header.Set("Authorization", "Bearer "+tok)
+	return a.next.Do(retry)
+}
+
+// tokenCache fetches client-credentials tokens with golang.org/x/oauth2 and
+// shares one fetch among every concurrent caller. A caller whose context
+// ends stops waiting at once; the fetch itself goes on, bounded by the
+// client's timeout, for the callers still waiting.
+type tokenCache struct {
+	cc      clientcredentials.Config
+	fetchCx context.Context
+	timeout time.Duration
+	now     func() time.Time
+
+	mu       sync.Mutex
+	tok      *oauth2.Token
+	fresh    time.Time // when tok stops being used
+	inflight chan struct{}
+	err      error
+}
+
+func newTokenCache(t *transport.Client, tokenURL, id, secret string, timeout time.Duration) *tokenCache {
+	hc := &http.Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
+		return t.Do(r.WithContext(transport.WithCall(r.Context(), "getToken", transport.Idempotent)))
+	})}
+	if timeout <= 0 {
+		timeout = usermgmt.DefaultTimeout
+	}
+	return &tokenCache{
+		cc: clientcredentials.Config{
+			ClientID:     id,
+			ClientSecret: secret,
+			TokenURL:     tokenURL,
+			AuthStyle:    oauth2.AuthStyleInParams,
+		},
+		fetchCx: context.WithValue(context.Background(), oauth2.HTTPClient, hc),
+		timeout: timeout,
+		now:     time.Now,
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// get returns a valid access token, fetching one if needed.
+func (c *tokenCache) get(ctx context.Context) (string, error) {
+	t, err := c.token(ctx)
+	if err != nil {
+		return "", err
+	}
+	return t.AccessToken, nil
+}
+
+// token returns the cached token, fetching one if none is fresh.
+func (c *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
+	for {
+		c.mu.Lock()
+		if c.tok != nil && c.now().Before(c.fresh) {
+			tok := c.tok
+			c.mu.Unlock()
+			return tok, nil
+		}
+		wait := c.inflight
+		if wait == nil {
+			wait = make(chan struct{})
+			c.inflight = wait
+			go c.fetch(wait)
+		}
+		c.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("syncari: getToken: %w", ctx.Err())
+		case <-wait:
+		}
+		c.mu.Lock()
+		err := c.err
+		ok := c.tok != nil && c.now().Before(c.fresh)
+		c.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errors.New("syncari: getToken: the token endpoint issued a token that has already expired")
+		}
+	}
+}
+
+func (c *tokenCache) fetch(done chan struct{}) {
+	ctx, cancel := context.WithTimeout(c.fetchCx, c.timeout)
+	defer cancel()
+	tok, err := c.cc.Token(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inflight = nil
+	c.err = nil
+	if err != nil {
+		c.err = tokenError(err, c.cc.ClientSecret)
+	} else {
+		c.tok = tok
+		c.fresh = refreshAt(c.now(), tok.Expiry)
+	}
+	close(done)
+}
+
+// refreshAt returns when a token obtained at now and expiring at expiry
+// should be replaced: a minute early, or after three quarters of a short
+// lifetime. A token without expiry is kept until a call answers 401.
+func refreshAt(now, expiry time.Time) time.Time {
+	if expiry.IsZero() {
+		return now.Add(100 * 365 * 24 * time.Hour)
+	}
+	life := expiry.Sub(now)
+	early := time.Minute
+	if life < 4*early {
+		early = life / 4
+	}
+	return expiry.Add(-early)
+}
+
+// invalidate drops the cached token if it is still bad, so that the next
+// get fetches a new one; a token another caller already replaced is kept.
+func (c *tokenCache) invalidate(bad string) {
+	c.mu.Lock()
+	if c.tok != nil && c.tok.AccessToken == bad {
+		c.tok = nil
+	}
+	c.mu.Unlock()
+}
+
+// tokenError turns an x/oauth2 error into the SDK's typed error. The
+// RetrieveError's own message quotes the whole response body, so only its
+// status and OAuth2 error fields are kept.
+func tokenError(err error, secret string) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.Response != nil {
+		msg := re.ErrorCode
+		if re.ErrorDescription != "" {
+			msg += ": " + re.ErrorDescription
+		}
+		f := failureFromEnvelope(re.Body)
+		if msg == "" {
+			msg = f.Message
+		}
+		kind := usermgmt.KindForStatus(re.Response.StatusCode)
+		if re.Response.StatusCode == http.StatusBadRequest && (re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client") {
+			kind = usermgmt.ErrUnauthorized
+		}
+		return &usermgmt.APIError{
+			Provider:   provider,
+			Operation:  "getToken",
+			StatusCode: re.Response.StatusCode,
+			Code:       re.ErrorCode,
+			Message:    scrub(msg, secret),
+			RequestID:  f.RequestID,
+			Kind:       kind,
+		}
+	}
+	var apiErr *usermgmt.APIError
+	if errors.As(err, &apiErr) {
+		return err
+	}
+	return fmt.Errorf("syncari: getToken: %s", scrub(err.Error(), secret))
+}
+
+// Token is an OAuth2 access token.
+type Token struct {
+	// AccessToken is sent as "Authorization: Bearer <AccessToken>".
+	AccessToken usermgmt.Secret
+	// Type is the token type, "Bearer".
+	Type string
+	// Expiry is when the token expires; zero if the server did not say.
+	Expiry time.Time
+}
+
+// Token returns the access token the client sends, fetching one from the
+// token endpoint (the getToken operation) when none is cached or the cached
+// one is about to expire. Clients configured with a static Token return it.
+func (c *Client) Token(ctx context.Context) (*Token, error) {
+	if c.auth.tokens == nil {
+		return &Token{AccessToken: usermgmt.Secret(c.auth.static), Type: "Bearer"}, nil
+	}
+	t, err := c.auth.tokens.token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Token{AccessToken: usermgmt.Secret(t.AccessToken), Type: t.Type(), Expiry: t.Expiry}, nil
+}

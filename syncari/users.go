@@ -1,0 +1,291 @@
+package syncari
+
+import (
+	"context"
+	"net/http"
+	"iter"
+	"math"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/usermgmt-go/sdk/internal/transport"
+	"github.com/usermgmt-go/sdk/syncari/internal/wire"
+	"github.com/usermgmt-go/sdk/usermgmt"
+)
+
+// Status is a user's status.
+type Status string
+
+// The statuses a user can have.
+const (
+	StatusActive   Status = "ACTIVE"
+	StatusInactive Status = "INACTIVE"
+)
+
+// Roles maps an instance id (e.g. "YUBV99") to the names of the roles the
+// user has in that instance (e.g. "Sync Manager", "Viewer").
+type Roles map[string][]string
+
+// User is a Syncari user.
+type User struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName,omitempty"`
+	LastName  string `json:"lastName,omitempty"`
+	Status    Status `json:"status"`
+	// APIUser reports an API user, which has ClientID and ClientSecret.
+	// The API calls it isApiUser in requests and apiUser in answers.
+	APIUser  bool   `json:"apiUser"`
+	ClientID string `json:"clientId,omitempty"`
+	// ClientSecret is the API user's secret, returned when the user is
+	// created. It never prints; use Reveal.
+	ClientSecret usermgmt.Secret `json:"clientSecret,omitempty"`
+	Roles        Roles           `json:"userRoles,omitempty"`
+	CreatedBy    string          `json:"createdBy,omitempty"`
+	CreatedAt    time.Time       `json:"createdAt"`
+	UpdatedBy    string          `json:"updatedBy,omitempty"`
+	UpdatedAt    time.Time       `json:"updatedAt"`
+}
+
+// Active reports whether the user's status is ACTIVE.
+func (u *User) Active() bool { return u.Status == StatusActive }
+
+// CreateUserInput is a user to create.
+type CreateUserInput struct {
+	// Email is required.
+	Email     string
+	FirstName string
+	LastName  string
+	// APIUser creates an API user, which gets a client id and secret.
+	APIUser bool
+	// Roles are the user's roles per instance.
+	Roles Roles
+}
+
+// CreateUser creates a user and returns it. The call carries a
+// clientRequestId (the context's idempotency key, or a fresh UUID) reused by
+// every retry, so a create that meets a 5xx or a dropped connection is
+// retried safely: the server returns the first result instead of creating a
+// second user.
+func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
+	const op = "createUser"
+	if err := validateEmail(op, in.Email); err != nil {
+		return nil, err
+	}
+	if err := validateRoles(op, in.Roles); err != nil {
+		return nil, err
+	}
+	ctx, inst, key := c.call(ctx, op)
+	body := wire.CreateUserRequest{
+		Email:     in.Email,
+		FirstName: optional(in.FirstName),
+		LastName:  optional(in.LastName),
+		IsAPIUser: &in.APIUser,
+	}
+	if in.Roles != nil {
+		r := wire.UserRoles(copyRoles(in.Roles))
+		body.UserRoles = &r
+	}
+	resp, err := c.api.CreateUser(ctx, &wire.CreateUserParams{SyncariID: inst, ClientRequestID: key}, body)
+	return c.user(ctx, resp, err)
+}
+
+// ListUsersOptions filter and page a user listing.
+type ListUsersOptions struct {
+	// PageSize asks for pages of at most this many users. Zero lets the
+	// server choose. Assumed: the API pages with cursorToken and limit, as
+	// an unofficial source says; a server that does not page returns every
+	// user at once, which works too.
+	PageSize int
+}
+
+// UserPage is one page of users.
+type UserPage struct {
+	Users []User
+	// NextCursor fetches the next page; empty on the last page.
+	NextCursor string
+}
+
+// ListUsersPage returns the page of users of the instance that starts at
+// cursor ("" for the first page).
+func (c *Client) ListUsersPage(ctx context.Context, cursor string, opts *ListUsersOptions) (*UserPage, error) {
+	const op = "getUsers"
+	var limit *int32
+	if opts != nil && opts.PageSize != 0 {
+		if opts.PageSize < 0 || opts.PageSize > math.MaxInt32 {
+			return nil, inputError(op, "PageSize", "must be between 1 and 2147483647, or 0 for the server's default")
+		}
+		n := int32(opts.PageSize)
+		limit = &n
+	}
+	ctx, inst, key := c.call(ctx, op)
+	p := &wire.GetUsersParams{SyncariID: inst, ClientRequestID: key, Limit: limit, CursorToken: optional(cursor)}
+	resp, err := c.api.GetUsers(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	env, err := transport.DecodeJSON[wire.UserListEnvelope](c.t, ctx, resp, readError)
+	if err != nil {
+		return nil, err
+	}
+	if !env.Success {
+		return nil, c.notSuccess(ctx, env.RequestID)
+	}
+	page := &UserPage{Users: make([]User, len(env.Result))}
+	for i := range env.Result {
+		page.Users[i] = userFromWire(&env.Result[i])
+	}
+	switch {
+	case env.NextCursorToken != nil:
+		page.NextCursor = *env.NextCursorToken
+	case env.CursorToken != nil:
+		page.NextCursor = *env.CursorToken
+	}
+	if page.NextCursor == cursor && cursor != "" {
+		page.NextCursor = "" // a server that echoes the cursor it was given has no next page
+	}
+	return page, nil
+}
+
+// ListUsers returns an iterator over every user of the instance, fetching
+// pages lazily.
+//
+//	for u, err := range client.ListUsers(ctx, nil) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(u.Email)
+//	}
+func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2[User, error] {
+	return usermgmt.Paginate(ctx, "", func(ctx context.Context, cursor string) ([]User, string, bool, error) {
+		p, err := c.ListUsersPage(ctx, cursor, opts)
+		if err != nil {
+			return nil, "", false, err
+		}
+		return p.Users, p.NextCursor, p.NextCursor != "", nil
+	})
+}
+
+// DeactivateUser sets the user's status to INACTIVE (a soft deactivation:
+// Syncari has no delete) and returns the user.
+func (c *Client) DeactivateUser(ctx context.Context, id string) (*User, error) {
+	const op = "deactivateUser"
+	if err := validateID(op, "id", id); err != nil {
+		return nil, err
+	}
+	ctx, inst, key := c.call(ctx, op)
+	resp, err := c.api.DeactivateUser(ctx, id, &wire.DeactivateUserParams{SyncariID: inst, ClientRequestID: key})
+	return c.user(ctx, resp, err)
+}
+
+// ActivateUser sets the user's status back to ACTIVE and returns the user.
+func (c *Client) ActivateUser(ctx context.Context, id string) (*User, error) {
+	const op = "activateUser"
+	if err := validateID(op, "id", id); err != nil {
+		return nil, err
+	}
+	ctx, inst, key := c.call(ctx, op)
+	resp, err := c.api.ActivateUser(ctx, id, &wire.ActivateUserParams{SyncariID: inst, ClientRequestID: key})
+	return c.user(ctx, resp, err)
+}
+
+func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*User, error) {
+	if err != nil {
+		return nil, err
+	}
+	env, err := transport.DecodeJSON[wire.UserEnvelope](c.t, ctx, resp, readError)
+	if err != nil {
+		return nil, err
+	}
+	if !env.Success {
+		return nil, c.notSuccess(ctx, env.RequestID)
+	}
+	u := userFromWire(&env.Result)
+	return &u, nil
+}
+
+func (c *Client) notSuccess(ctx context.Context, requestID string) error {
+	return c.t.APIError(ctx, nil, transport.Failure{RequestID: requestID, Message: "the server answered success: false"})
+}
+
+func userFromWire(w *wire.User) User {
+	u := User{
+		ID:           w.ID,
+		Email:        w.Email,
+		FirstName:    deref(w.FirstName),
+		LastName:     deref(w.LastName),
+		Status:       Status(w.Status),
+		APIUser:      deref(w.APIUser),
+		ClientID:     deref(w.ClientID),
+		ClientSecret: usermgmt.Secret(deref(w.ClientSecret)),
+		CreatedBy:    deref(w.CreatedBy),
+		CreatedAt:    deref(w.CreatedAt),
+		UpdatedBy:    deref(w.UpdatedBy),
+		UpdatedAt:    deref(w.UpdatedAt),
+	}
+	if w.UserRoles != nil {
+		u.Roles = Roles(*w.UserRoles)
+	}
+	return u
+}
+
+func validateEmail(op, email string) error {
+	if strings.TrimSpace(email) == "" {
+		return inputError(op, "Email", "must not be empty")
+	}
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return inputError(op, "Email", "is not a plain email address")
+	}
+	return nil
+}
+
+func validateID(op, field, id string) error {
+	if strings.TrimSpace(id) == "" {
+		return inputError(op, field, "must not be empty")
+	}
+	if strings.ContainsAny(id, "/?#%") || id == "." || id == ".." || strings.ContainsFunc(id, isControl) {
+		return inputError(op, field, "must not contain '/', '?', '#', '%', control characters, or be a dot segment")
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+func validateRoles(op string, r Roles) error {
+	for inst, names := range r {
+		if strings.TrimSpace(inst) == "" {
+			return inputError(op, "Roles", "an instance id is empty")
+		}
+		for _, n := range names {
+			if strings.TrimSpace(n) == "" {
+				return inputError(op, "Roles", "a role name in instance "+inst+" is empty")
+			}
+		}
+	}
+	return nil
+}
+
+func copyRoles(r Roles) map[string][]string {
+	out := make(map[string][]string, len(r))
+	for k, v := range r {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
+func optional[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
