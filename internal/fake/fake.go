@@ -366,7 +366,6 @@ func drop(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-
 func sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true

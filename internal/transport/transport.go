@@ -39,6 +39,9 @@ type Config struct {
 	// Secrets are credential values that must never appear in an error
 	// message, even when a server echoes them.
 	Secrets []string
+	// Wait, when set, maps each computed wait to the wait actually slept.
+	// Tests use it to observe waits without sleeping them.
+	Wait func(time.Duration) time.Duration
 }
 
 // Client sends requests with retries. It is safe for concurrent use.
@@ -53,6 +56,7 @@ type Client struct {
 	maxBody   int64
 	logged    map[string]bool
 	secrets   []string
+	wait      func(time.Duration) time.Duration
 }
 
 var defaultLogHeaders = []string{
@@ -79,6 +83,7 @@ func New(cfg Config) *Client {
 		timeout:   o.Timeout,
 		maxBody:   o.MaxResponseBytes,
 		logged:    map[string]bool{},
+		wait:      cfg.Wait,
 	}
 	if o.UserAgent != "" {
 		c.userAgent += " " + o.UserAgent
@@ -100,7 +105,13 @@ func New(cfg Config) *Client {
 		RetryWaitMax: c.policy.MaxDelay,
 		RetryMax:     c.policy.MaxAttempts - 1,
 		CheckRetry:   c.checkRetry,
-		Backoff:      c.backoff,
+		Backoff: func(base, capDelay time.Duration, attempt int, resp *http.Response) time.Duration {
+			d := c.backoff(base, capDelay, attempt, resp)
+			if c.wait != nil {
+				d = c.wait(d)
+			}
+			return d
+		},
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	if c.logger != nil {
