@@ -152,7 +152,12 @@ func (c *tokenCache) fetch(done chan struct{}) {
 		c.err = tokenError(err, c.cc.ClientSecret)
 	} else {
 		c.tok = tok
-		c.fresh = refreshAt(c.now(), tok.Expiry)
+		now := c.now()
+		expiry := tok.Expiry // x/oauth2 dates it by the wall clock; re-date it by ours
+		if !expiry.IsZero() {
+			expiry = now.Add(time.Until(expiry))
+		}
+		c.fresh = refreshAt(now, expiry)
 	}
 	close(done)
 }

@@ -2,6 +2,8 @@ package syncari
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -130,4 +132,10 @@ func inputError(op, field, reason string) error {
 // readError reads Syncari's error envelope.
 func readError(_ *http.Response, body []byte) transport.Failure {
 	return failureFromEnvelope(body)
+}
+
+// Format prints the client as syncari.Client{base URL, instance} with every
+// verb, so that printing it can never reveal the credentials it holds.
+func (c *Client) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "syncari.Client{%s instance=%q}", strings.TrimRight(c.api.Server, "/"), c.instanceID)
 }

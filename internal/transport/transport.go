@@ -412,3 +412,7 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	}
 	return d, true
 }
+
+// Format prints the client as transport.Client{provider} with every verb:
+// it holds the secrets it scrubs from messages, which must never print.
+func (c *Client) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "transport.Client{%s}", c.provider) }
