@@ -3,8 +3,8 @@ package syncari
 import (
 	"context"
 	"fmt"
-	"strings"
 	"net/http"
+	"strings"
 
 	"github.com/google/uuid"
 

@@ -2,9 +2,9 @@ package syncari
 
 import (
 	"context"
-	"net/http"
 	"iter"
 	"math"
+	"net/http"
 	"net/mail"
 	"strings"
 	"time"

@@ -288,9 +288,15 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 	srv, c := setup(t, nil)
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"empty email":        func() error { _, err := c.CreateUser(ctx, syncari.CreateUserInput{}); return err },
-		"malformed email":    func() error { _, err := c.CreateUser(ctx, syncari.CreateUserInput{Email: "Joe <joe@x.io>"}); return err },
-		"empty role name":    func() error { _, err := c.CreateUser(ctx, syncari.CreateUserInput{Email: "a@x.io", Roles: syncari.Roles{"I": {""}}}); return err },
+		"empty email": func() error { _, err := c.CreateUser(ctx, syncari.CreateUserInput{}); return err },
+		"malformed email": func() error {
+			_, err := c.CreateUser(ctx, syncari.CreateUserInput{Email: "Joe <joe@x.io>"})
+			return err
+		},
+		"empty role name": func() error {
+			_, err := c.CreateUser(ctx, syncari.CreateUserInput{Email: "a@x.io", Roles: syncari.Roles{"I": {""}}})
+			return err
+		},
 		"empty id":           func() error { _, err := c.DeactivateUser(ctx, ""); return err },
 		"id with slash":      func() error { _, err := c.ActivateUser(ctx, "a/../b"); return err },
 		"dot-dot id":         func() error { _, err := c.ActivateUser(ctx, ".."); return err },
