@@ -101,7 +101,7 @@ func NewServer(opts ...Option) *Server {
 		id, desc, t := "role-"+strconv.Itoa(i+1), name+" role", true
 		s.roles = append(s.roles, api.Role{ID: id, Name: name, Description: &desc, Active: &t, System: &t})
 	}
-	spec, err := api.GetSwagger()
+	spec, err := api.GetSpec()
 	if err != nil {
 		panic("syncaritest: embedded spec: " + err.Error())
 	}
