@@ -123,8 +123,10 @@ func KindForStatus(status int) error {
 // OutcomeUnknownError is returned when a request that changes state was sent
 // but its outcome is unknown. It matches ErrOutcomeUnknown, and also unwraps
 // to the cause (a transport error, context.DeadlineExceeded or an *APIError).
-// The request was not resent; the caller, or the usermgmt facade's
-// exactly-once create, must look the result up before trying again.
+// A request that is not idempotent was sent once and not resent; one that is
+// (keyed, PUT, DELETE) was retried as the policy allows and may be resent.
+// Before creating again, look the result up: the Directory adapters'
+// exactly-once creates do.
 type OutcomeUnknownError struct {
 	Provider  string
 	Operation string
@@ -133,7 +135,7 @@ type OutcomeUnknownError struct {
 
 // Error implements error.
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("%s: %s: outcome unknown: the request was sent but no answer proves whether it was applied, so it was not resent: %v",
+	return fmt.Sprintf("%s: %s: outcome unknown: the request was sent but no answer proves whether it was applied: %v",
 		e.Provider, e.Operation, e.Err)
 }
 

@@ -60,27 +60,29 @@ func (c *Client) APIError(ctx context.Context, resp *http.Response, f Failure) e
 			e.Kind = usermgmt.ErrRateLimited
 		}
 	}
-	if resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && !c.idempotent(ctx, resp.Request) {
+	if resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && changesState(ctx, resp.Request) {
 		return &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: e.Operation, Err: e}
 	}
 	return e
 }
 
-func (c *Client) idempotent(ctx context.Context, req *http.Request) bool {
+// changesState reports whether the request behind a response may have
+// changed state on the server (see call.changesState).
+func changesState(ctx context.Context, req *http.Request) bool {
 	if req != nil {
 		if cl := callFrom(req.Context()); cl != nil {
-			return cl.idempotent
+			return cl.changesState()
 		}
+		return !safeMethod(req.Method)
 	}
-	if cl := callFrom(ctx); cl != nil {
-		switch cl.idempotency {
-		case Idempotent:
-			return true
-		case NotIdempotent:
-			return false
-		}
+	if cl := callFrom(ctx); cl != nil && cl.idempotency == NotIdempotent {
+		return true
 	}
-	return req == nil || idempotentMethod(req.Method)
+	return false
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
 func (c *Client) scrub(s string) string {

@@ -160,8 +160,23 @@ type call struct {
 	op          string
 	idempotency Idempotency
 	// set by the transport while the call runs
+	method       string
 	idempotent   bool
 	maybeApplied bool
+}
+
+// changesState reports whether the call may change state on the server:
+// every method but GET, HEAD and OPTIONS, and any call marked NotIdempotent.
+// Only such calls can end with an unknown outcome worth reporting.
+func (c *call) changesState() bool {
+	if c.idempotency == NotIdempotent {
+		return true
+	}
+	switch c.method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
 }
 
 // WithCall returns a context that names the logical call made with it and
@@ -206,6 +221,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		cp := *cl // one state per Do, even when a caller reuses the context
 		cl = &cp
 	}
+	cl.method = req.Method
 	switch cl.idempotency {
 	case Idempotent:
 		cl.idempotent = true
@@ -235,7 +251,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		}
 		cancel()
 		err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, unwrapURLError(err))
-		if !cl.idempotent && cl.maybeApplied {
+		if cl.maybeApplied && cl.changesState() {
 			return nil, &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: cl.op, Err: err}
 		}
 		return nil, err
@@ -317,7 +333,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 		sent := !neverSent(err)
 		if sent {
-			cl.maybeApplied = true
+			cl.maybeApplied = true // for idempotent calls too: after the last retry it is still unknown
 		}
 		if ctx.Err() != nil {
 			return false, ctx.Err()
@@ -333,7 +349,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	code := resp.StatusCode
 	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
 		if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && ra > c.policy.MaxDelay {
-			if code == http.StatusServiceUnavailable && !cl.idempotent {
+			if code == http.StatusServiceUnavailable {
 				cl.maybeApplied = true
 			}
 			return false, nil // the caller gets ErrRateLimited with RetryAfter
@@ -343,11 +359,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	case code == http.StatusTooManyRequests:
 		return true, nil // the server refused the request: safe to resend, key or not
 	case code >= 500 && code != http.StatusNotImplemented:
-		if !cl.idempotent {
-			cl.maybeApplied = true
-			return false, nil
-		}
-		return true, nil
+		cl.maybeApplied = true
+		return cl.idempotent, nil
 	}
 	return false, nil
 }

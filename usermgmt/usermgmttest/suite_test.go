@@ -1,0 +1,82 @@
+package usermgmttest_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
+)
+
+func TestMemoryPassesTheSuite(t *testing.T) {
+	usermgmttest.Run(t, func(*testing.T) usermgmt.Directory { return usermgmttest.NewMemory() })
+}
+
+// losesUpdates is a deliberately broken Directory: it acknowledges updates
+// without applying them.
+type losesUpdates struct{ *usermgmttest.Memory }
+
+func (l losesUpdates) UpdateUser(ctx context.Context, id string, _ usermgmt.UpdateUserInput) (*usermgmt.User, error) {
+	u, err := l.GetUser(ctx, id)
+	if err == nil {
+		name := "Grace Hopper" // claims success, stores nothing
+		u.Name = name
+	}
+	return u, err
+}
+
+// duplicates is broken another way: a repeated create makes a second user.
+type duplicates struct{ *usermgmttest.Memory }
+
+func (d duplicates) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
+	if _, err := d.FindUser(ctx, in.NaturalKey()); err == nil {
+		in.Username += "-again" // same person, a second account
+	}
+	return d.Memory.CreateUser(ctx, in)
+}
+
+// unsupportedLies says it can delete but cannot.
+type unsupportedLies struct{ *usermgmttest.Memory }
+
+func (unsupportedLies) DeleteUser(context.Context, string) error {
+	return &usermgmt.UnsupportedError{Provider: "memory", Operation: "DeleteUser"}
+}
+
+var broken = map[string]usermgmttest.Open{
+	"loses-updates":    func(*testing.T) usermgmt.Directory { return losesUpdates{usermgmttest.NewMemory()} },
+	"duplicates":       func(*testing.T) usermgmt.Directory { return duplicates{usermgmttest.NewMemory()} },
+	"unsupported-lies": func(*testing.T) usermgmt.Directory { return unsupportedLies{usermgmttest.NewMemory()} },
+}
+
+// TestBrokenDirectoriesFailTheSuite runs the suite on each broken directory
+// in a child process and expects it to fail, naming the broken behaviour.
+func TestBrokenDirectoriesFailTheSuite(t *testing.T) {
+	if name := os.Getenv("USERMGMTTEST_BROKEN"); name != "" {
+		usermgmttest.Run(t, broken[name])
+		return
+	}
+	want := map[string]string{
+		"loses-updates":    "the update was lost",
+		"duplicates":       "made two users",
+		"unsupported-lies": "Capabilities says supported",
+	}
+	for name, msg := range want {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenDirectoriesFailTheSuite$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "USERMGMTTEST_BROKEN="+name)
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) {
+				t.Fatalf("the suite passed a directory that is broken (%s); err = %v\n%s", name, err, out)
+			}
+			if !strings.Contains(string(out), msg) {
+				t.Errorf("the failure does not say %q:\n%s", msg, out)
+			}
+		})
+	}
+}
