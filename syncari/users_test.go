@@ -157,6 +157,12 @@ func TestSeedResponseSamplesDecodeAndRoundTrip(t *testing.T) {
 			if err := json.Unmarshal(b, &again); err != nil {
 				t.Fatal(err)
 			}
+			// A Secret encodes as "[REDACTED]" by design; everything else
+			// survives the round trip.
+			if again[0].ClientSecret.Reveal() != "[REDACTED]" || strings.Contains(string(b), users[0].ClientSecret.Reveal()) {
+				t.Errorf("clientSecret encoded as %q", again[0].ClientSecret.Reveal())
+			}
+			again[0].ClientSecret = users[0].ClientSecret
 			if diff := cmp.Diff(users, again, cmpUsers); diff != "" {
 				t.Errorf("round trip changed the users (-first +second):\n%s", diff)
 			}

@@ -7,10 +7,10 @@ import (
 
 // Secret holds a credential or other sensitive string: a password, an API
 // key, a token, a client secret. It prints as "[REDACTED]" with every fmt
-// verb (%v, %+v, %#v, %s, %q, %x, ...) and in log/slog output, so that a
-// value holding a Secret can be printed or logged without leaking it. Use
-// Reveal to read it. JSON encoding carries the real value, since sending it
-// is what a Secret is for.
+// verb (%v, %+v, %#v, %s, %q, %x, ...), in log/slog output and when encoded
+// as JSON, so that a value holding a Secret can be printed, logged or dumped
+// without leaking it. Decoding JSON reads the real value. Use Reveal to read
+// it, and to store it deliberately.
 type Secret string
 
 const redacted = "[REDACTED]"
@@ -29,6 +29,15 @@ func (s Secret) GoString() string { return redacted }
 
 // Format writes "[REDACTED]" whatever the verb.
 func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// MarshalJSON encodes "[REDACTED]" (a non-empty secret) or "" (an empty
+// one): a struct holding a Secret can go to a JSON log safely.
+func (s Secret) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte(`""`), nil
+	}
+	return []byte(`"` + redacted + `"`), nil
+}
 
 // LogValue returns "[REDACTED]".
 func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }

@@ -173,6 +173,10 @@ func (s *Server) AddUser(u syncari.User) syncari.User {
 	if err := json.Unmarshal(b, &w); err != nil {
 		panic(err)
 	}
+	if !u.ClientSecret.IsZero() { // a Secret encodes redacted
+		secret := u.ClientSecret.Reveal()
+		w.ClientSecret = &secret
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.store(&w)
@@ -209,7 +213,7 @@ func toSDK(w *api.User) syncari.User {
 	if err := json.Unmarshal(b, &u); err != nil {
 		panic(err)
 	}
-	return u
+	return u // ClientSecret came through the wire type, which holds it plainly
 }
 
 func (s *Server) authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
