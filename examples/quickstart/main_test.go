@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestQuickstartRunsOnTheFakes runs the quickstart as `go run` would, with an
+// empty environment, and checks that every provider ran its story.
+func TestQuickstartRunsOnTheFakes(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(nil, &out, &errOut, func(string) string { return "" })
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 1+len(providers()) {
+		t.Fatalf("want a header and one row per provider:\n%s", out.String())
+	}
+	for i, p := range providers() {
+		row := lines[i+1]
+		if !strings.HasPrefix(row, p.name) || !strings.Contains(row, "fake") || !strings.Contains(row, "2 created") {
+			t.Errorf("row for %s: %q", p.name, row)
+		}
+		if strings.Contains(row, "error") {
+			t.Errorf("%s failed: %q", p.name, row)
+		}
+	}
+}
+
+func TestQuickstartHelpListsTheEnvironment(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-help"}, &out, &errOut, func(string) string { return "" }); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, p := range providers() {
+		for _, v := range p.env {
+			if !strings.Contains(errOut.String(), v.name) {
+				t.Errorf("-help does not document %s", v.name)
+			}
+		}
+	}
+}
+
+func TestQuickstartOnly(t *testing.T) {
+	var out, errOut bytes.Buffer
+	name := providers()[0].name
+	if code := run([]string{"-only", name}, &out, &errOut, func(string) string { return "" }); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if n := strings.Count(strings.TrimSpace(out.String()), "\n"); n != 1 {
+		t.Errorf("-only %s printed %d rows:\n%s", name, n, out.String())
+	}
+}
