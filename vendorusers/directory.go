@@ -1,0 +1,323 @@
+package vendorusers
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/usermgmt-go/sdk/internal/directory"
+	"github.com/usermgmt-go/sdk/usermgmt"
+)
+
+// DirectoryConfig holds the adapter's settings.
+type DirectoryConfig struct {
+	// DefaultRoleID is the role given to a user created without Roles.
+	// Zero means CreateUser needs exactly one role name.
+	DefaultRoleID int64
+}
+
+// NewDirectory returns c as a usermgmt.Directory, which also implements
+// usermgmt.UserFinder. The mapping onto the API:
+//
+//   - CreateUser: createUser (POST /v1.0/users), made exactly-once by
+//     directory.CreateOnce with FindUser by username; Username (or Email)
+//     is the username, Password is sent as password and passwordConfirm,
+//     one role name (or DirectoryConfig.DefaultRoleID) is the roleId;
+//     Inactive adds an updateUser with userIsActive "false".
+//   - GetUser: no get-by-id in the API; walks getUsers (archived=false)
+//     page by page until the id turns up: up to one request per 100 users.
+//   - ListUsers: getUsers with archived=false, paged by offset; the Active
+//     filter is applied on the client.
+//   - UpdateUser: updateUser with firstName/lastName; Email and Password
+//     cannot be changed (errors.ErrUnsupported).
+//   - SetActive: updateUser with userIsActive "true"/"false".
+//   - DeleteUser: updateUser with archived true (DeleteMeans "archive");
+//     archived users disappear from GetUser, ListUsers and FindUser.
+//   - SetRoles: updateUser with roleId, the name mapped through getRoles;
+//     a user has exactly one role, so roles must hold one name.
+//   - FindUser: walks getUsers (archived=false) for the email equal to the
+//     key, ignoring case: up to one request per 100 users.
+//
+// User.ID is the decimal User.ID of the API; Raw is a *User.
+func NewDirectory(c *Client, cfg DirectoryConfig) (usermgmt.Directory, error) {
+	if c == nil {
+		return nil, inputError("NewDirectory", "client", "must not be nil")
+	}
+	if cfg.DefaultRoleID < 0 {
+		return nil, inputError("NewDirectory", "DefaultRoleID", "must be a role id, or 0 for none")
+	}
+	return &dir{c: c, cfg: cfg}, nil
+}
+
+type dir struct {
+	c   *Client
+	cfg DirectoryConfig
+
+	mu    sync.Mutex
+	roles map[string]int64 // lower-cased role name -> id, from getRoles
+}
+
+var (
+	_ usermgmt.Directory  = (*dir)(nil)
+	_ usermgmt.UserFinder = (*dir)(nil)
+)
+
+func (d *dir) Provider() string { return provider }
+
+// Format prints the directory as vendorusers.Directory{base URL} with
+// every verb, without its client's credentials.
+func (d *dir) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "vendorusers.Directory{%s}", strings.TrimRight(d.c.api.Server, "/"))
+}
+
+func (d *dir) Capabilities() usermgmt.Capabilities {
+	req := []string{"Username", "Password", "Roles"}
+	if d.cfg.DefaultRoleID != 0 {
+		req = req[:2]
+	}
+	return usermgmt.Capabilities{
+		Create: true, Get: true, List: true, Update: true,
+		Activate: true, Deactivate: true, Delete: true, Roles: true,
+		DeleteMeans: "archive",
+		NaturalKey:  "username",
+		Requires:    req,
+	}
+}
+
+func (d *dir) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
+	const op = "CreateUser"
+	key := in.NaturalKey()
+	if strings.TrimSpace(key) == "" {
+		return nil, inputError(op, "Username", "must not be empty (Username, or Email when there is no username)")
+	}
+	if in.Username != "" && in.Email != "" && !strings.EqualFold(in.Username, in.Email) {
+		return nil, inputError(op, "Email", "differs from Username: the API keeps one address, the username, and returns it as the email")
+	}
+	if in.Password.IsZero() {
+		return nil, inputError(op, "Password", "must not be empty")
+	}
+	if len(in.Roles) > 1 {
+		return nil, inputError(op, "Roles", "a user has exactly one role")
+	}
+	roleID := d.cfg.DefaultRoleID
+	if len(in.Roles) == 1 {
+		var err error
+		if roleID, err = d.roleID(ctx, op, in.Roles[0]); err != nil {
+			return nil, err
+		}
+	} else if roleID == 0 {
+		return nil, inputError(op, "Roles", "must name one role (or set DirectoryConfig.DefaultRoleID)")
+	}
+	first, last := in.SplitName()
+	ci := CreateUserInput{Username: key, RoleID: roleID, Password: in.Password, FirstName: first, LastName: last}
+	u, err := directory.CreateOnce(ctx, provider, key, func(ctx context.Context) (*usermgmt.User, error) {
+		u, err := d.c.CreateUser(ctx, ci)
+		if err != nil {
+			return nil, err
+		}
+		return toDirectoryUser(u), nil
+	}, d.FindUser)
+	if err != nil || !in.Inactive || !u.Active {
+		return u, err
+	}
+	id := u.Raw.(*User).ID
+	du, err := d.c.SetActive(ctx, id, false)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: the user was created with id %d but deactivating it failed: %w", provider, op, id, err)
+	}
+	return toDirectoryUser(du), nil
+}
+
+func (d *dir) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
+	const op = "GetUser"
+	n, err := parseID(op, id)
+	if err != nil {
+		return nil, err
+	}
+	return d.find(ctx, op, "id "+id, func(u *User) bool { return u.ID == n })
+}
+
+// FindUser returns the non-archived user whose email (the username given
+// at creation) equals key, ignoring case. It walks the user list.
+func (d *dir) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
+	const op = "FindUser"
+	if strings.TrimSpace(key) == "" {
+		return nil, inputError(op, "key", "must not be empty")
+	}
+	return d.find(ctx, op, "username "+strconv.Quote(key), func(u *User) bool { return strings.EqualFold(u.Email, key) })
+}
+
+func (d *dir) find(ctx context.Context, op, what string, match func(*User) bool) (*usermgmt.User, error) {
+	archived := false
+	for u, err := range d.c.ListUsers(ctx, &ListOptions{Archived: &archived}) {
+		if err != nil {
+			return nil, err
+		}
+		if match(&u) {
+			return toDirectoryUser(&u), nil
+		}
+	}
+	return nil, &usermgmt.APIError{Provider: provider, Operation: op, Message: "no user with " + what, Kind: usermgmt.ErrNotFound}
+}
+
+func (d *dir) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
+	archived := false
+	lo := &ListOptions{Archived: &archived}
+	if opts != nil {
+		lo.PageSize = opts.PageSize
+	}
+	var keep usermgmt.ListOptions
+	if opts != nil {
+		keep = *opts
+	}
+	return func(yield func(usermgmt.User, error) bool) {
+		for u, err := range d.c.ListUsers(ctx, lo) {
+			if err != nil {
+				yield(usermgmt.User{}, err)
+				return
+			}
+			du := toDirectoryUser(&u)
+			if !keep.Keep(du) {
+				continue
+			}
+			if !yield(*du, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (d *dir) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
+	const op = "UpdateUser"
+	n, err := parseID(op, id)
+	if err != nil {
+		return nil, err
+	}
+	if in.Email != nil {
+		return nil, directory.Unsupported(provider, "UpdateUser of Email", "the username, returned as the email, cannot be changed")
+	}
+	if in.Password != nil {
+		return nil, directory.Unsupported(provider, "UpdateUser of Password", "the API has no call that changes a password")
+	}
+	var ui UpdateUserInput
+	switch {
+	case in.FirstName != nil || in.LastName != nil:
+		ui.FirstName, ui.LastName = copyPtr(in.FirstName), copyPtr(in.LastName)
+	case in.Name != nil:
+		first, last := usermgmt.CreateUserInput{Name: *in.Name}.SplitName()
+		ui.FirstName, ui.LastName = &first, &last
+	default:
+		return d.GetUser(ctx, id)
+	}
+	u, err := d.c.UpdateUser(ctx, n, ui)
+	if err != nil {
+		return nil, err
+	}
+	return toDirectoryUser(u), nil
+}
+
+func (d *dir) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
+	n, err := parseID("SetActive", id)
+	if err != nil {
+		return nil, err
+	}
+	u, err := d.c.SetActive(ctx, n, active)
+	if err != nil {
+		return nil, err
+	}
+	return toDirectoryUser(u), nil
+}
+
+func (d *dir) DeleteUser(ctx context.Context, id string) error {
+	n, err := parseID("DeleteUser", id)
+	if err != nil {
+		return err
+	}
+	_, err = d.c.Archive(ctx, n, true)
+	return err
+}
+
+func (d *dir) SetRoles(ctx context.Context, id string, roles []string) (*usermgmt.User, error) {
+	const op = "SetRoles"
+	n, err := parseID(op, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(roles) != 1 {
+		return nil, inputError(op, "roles", fmt.Sprintf("a user has exactly one role; got %d names", len(roles)))
+	}
+	roleID, err := d.roleID(ctx, op, roles[0])
+	if err != nil {
+		return nil, err
+	}
+	u, err := d.c.UpdateUser(ctx, n, UpdateUserInput{RoleID: &roleID})
+	if err != nil {
+		return nil, err
+	}
+	return toDirectoryUser(u), nil
+}
+
+// roleID maps a role name to its id through getRoles, ignoring case. The
+// names are cached for the directory's life and fetched again once when a
+// name is unknown. The Administrator role, which getRoles does not list,
+// cannot be set by name; Client.UpdateUser sets any role id.
+func (d *dir) roleID(ctx context.Context, op, name string) (int64, error) {
+	key := strings.ToLower(strings.TrimSpace(name))
+	if key == "" {
+		return 0, inputError(op, "Roles", "a role name is empty")
+	}
+	d.mu.Lock()
+	id, ok := d.roles[key]
+	d.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	roles, err := d.c.ListRoles(ctx)
+	if err != nil {
+		return 0, err
+	}
+	m := make(map[string]int64, len(roles))
+	var names []string
+	for _, r := range roles {
+		m[strings.ToLower(strings.TrimSpace(r.Name))] = r.ID
+		names = append(names, strconv.Quote(r.Name))
+	}
+	d.mu.Lock()
+	d.roles = m
+	d.mu.Unlock()
+	if id, ok := m[key]; ok {
+		return id, nil
+	}
+	return 0, inputError(op, "Roles", fmt.Sprintf("no role named %q; getRoles lists %s", name, strings.Join(names, ", ")))
+}
+
+// parseID reads a directory id: the decimal form of a positive User.ID.
+func parseID(op, id string) (int64, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != id {
+		return 0, inputError(op, "id", "must be a user id: a positive decimal integer")
+	}
+	return n, nil
+}
+
+func toDirectoryUser(u *User) *usermgmt.User {
+	cp := *u
+	out := &usermgmt.User{
+		ID:        strconv.FormatInt(u.ID, 10),
+		Username:  u.Email,
+		Email:     u.Email,
+		Name:      strings.TrimSpace(u.Details.FirstName + " " + u.Details.LastName),
+		FirstName: u.Details.FirstName,
+		LastName:  u.Details.LastName,
+		Active:    u.Active,
+		Provider:  provider,
+		Raw:       &cp,
+	}
+	if u.Details.Role.Name != "" {
+		out.Roles = []string{u.Details.Role.Name}
+	}
+	return out
+}
