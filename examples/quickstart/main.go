@@ -99,10 +99,10 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 }
 
 type result struct {
-	provider, api                     string
+	provider, api                    string
 	create, list, deactivate, remove string
-	notes                             []string
-	failed                            bool
+	notes                            []string
+	failed                           bool
 }
 
 func (r result) cells() []string {

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/vendorusers"
+	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
 
 func providers() []provider {
@@ -36,6 +41,40 @@ func providers() []provider {
 					return nil, false, nil, err
 				}
 				return syncari.NewDirectory(c), false, srv.Close, nil
+			},
+		},
+		{
+			name: "vendorusers",
+			env: []envVar{
+				{"GUARDANT_TOKEN", "bearer token for the vendor users API", true},
+				{"GUARDANT_ROLE_ID", "role id given to the users created (e.g. 5, Developer)", true},
+				{"GUARDANT_BASE_URL", "API base URL (default " + vendorusers.DefaultBaseURL + ")", false},
+			},
+			open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+				if getenv("GUARDANT_TOKEN") != "" {
+					role, err := strconv.ParseInt(getenv("GUARDANT_ROLE_ID"), 10, 64)
+					if err != nil {
+						return nil, true, nil, fmt.Errorf("GUARDANT_ROLE_ID: %w", err)
+					}
+					c, err := vendorusers.New(vendorusers.Config{BaseURL: getenv("GUARDANT_BASE_URL"), Token: usermgmt.Secret(getenv("GUARDANT_TOKEN"))})
+					if err != nil {
+						return nil, true, nil, err
+					}
+					d, err := vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: role})
+					return d, true, func() {}, err
+				}
+				srv := vendoruserstest.NewServer()
+				c, err := vendorusers.New(srv.Config())
+				if err != nil {
+					srv.Close()
+					return nil, false, nil, err
+				}
+				d, err := vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: 5})
+				if err != nil {
+					srv.Close()
+					return nil, false, nil, err
+				}
+				return d, false, srv.Close, nil
 			},
 		},
 	}
