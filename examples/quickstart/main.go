@@ -18,24 +18,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/usermgmt-go/sdk/examples/internal/providers"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
-
-// provider knows how to open a Directory on one API, real or fake.
-type provider struct {
-	name string
-	// env lists the variables that point the provider at its real API;
-	// the first ones are required, the rest optional.
-	env []envVar
-	// open returns the directory and a function that releases what it
-	// started. real reports whether the real API was configured.
-	open func(getenv func(string) string) (dir usermgmt.Directory, real bool, closeFn func(), err error)
-}
-
-type envVar struct {
-	name, help string
-	required   bool
-}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
@@ -62,8 +47,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROVIDER\tAPI\tCREATE\tLIST\tDEACTIVATE\tDELETE\tNOTES")
 	failed := false
-	for _, p := range providers() {
-		if len(selected) > 0 && !selected[p.name] {
+	for _, p := range providers.List() {
+		if len(selected) > 0 && !selected[p.Name] {
 			continue
 		}
 		row := story(p, getenv, *timeout)
@@ -82,14 +67,14 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Runs create, list, deactivate and delete on each provider through usermgmt.Directory.")
 	fmt.Fprintln(w, "Each provider talks to an in-process fake unless its required variables are set:")
-	for _, p := range providers() {
-		fmt.Fprintf(w, "\n  %s\n", p.name)
-		for _, v := range p.env {
+	for _, p := range providers.List() {
+		fmt.Fprintf(w, "\n  %s\n", p.Name)
+		for _, v := range p.Env {
 			req := "optional"
-			if v.required {
+			if v.Required {
 				req = "required"
 			}
-			fmt.Fprintf(w, "    %-24s %s (%s)\n", v.name, v.help, req)
+			fmt.Fprintf(w, "    %-24s %s (%s)\n", v.Name, v.Help, req)
 		}
 	}
 	fmt.Fprintln(w, "\nAgainst a real API the story creates two users named quickstart-<time>@example.com")
@@ -114,9 +99,9 @@ func (r result) cells() []string {
 }
 
 // story runs the same steps on one provider.
-func story(p provider, getenv func(string) string, timeout time.Duration) (r result) {
-	r = result{provider: p.name, api: "fake", create: "-", list: "-", deactivate: "-", remove: "-"}
-	dir, real, closeFn, err := p.open(getenv)
+func story(p providers.Provider, getenv func(string) string, timeout time.Duration) (r result) {
+	r = result{provider: p.Name, api: "fake", create: "-", list: "-", deactivate: "-", remove: "-"}
+	dir, real, closeFn, err := p.Open(getenv)
 	if err != nil {
 		r.failed, r.create = true, "error"
 		r.notes = append(r.notes, err.Error())

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/usermgmt-go/sdk/examples/internal/providers"
 )
 
 // TestQuickstartRunsOnTheFakes runs the quickstart as `go run` would, with an
@@ -15,16 +17,16 @@ func TestQuickstartRunsOnTheFakes(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 1+len(providers()) {
+	if len(lines) != 1+len(providers.List()) {
 		t.Fatalf("want a header and one row per provider:\n%s", out.String())
 	}
-	for i, p := range providers() {
+	for i, p := range providers.List() {
 		row := lines[i+1]
-		if !strings.HasPrefix(row, p.name) || !strings.Contains(row, "fake") || !strings.Contains(row, "2 created") {
-			t.Errorf("row for %s: %q", p.name, row)
+		if !strings.HasPrefix(row, p.Name) || !strings.Contains(row, "fake") || !strings.Contains(row, "2 created") {
+			t.Errorf("row for %s: %q", p.Name, row)
 		}
 		if strings.Contains(row, "error") {
-			t.Errorf("%s failed: %q", p.name, row)
+			t.Errorf("%s failed: %q", p.Name, row)
 		}
 	}
 }
@@ -34,10 +36,10 @@ func TestQuickstartHelpListsTheEnvironment(t *testing.T) {
 	if code := run([]string{"-help"}, &out, &errOut, func(string) string { return "" }); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, p := range providers() {
-		for _, v := range p.env {
-			if !strings.Contains(errOut.String(), v.name) {
-				t.Errorf("-help does not document %s", v.name)
+	for _, p := range providers.List() {
+		for _, v := range p.Env {
+			if !strings.Contains(errOut.String(), v.Name) {
+				t.Errorf("-help does not document %s", v.Name)
 			}
 		}
 	}
@@ -45,7 +47,7 @@ func TestQuickstartHelpListsTheEnvironment(t *testing.T) {
 
 func TestQuickstartOnly(t *testing.T) {
 	var out, errOut bytes.Buffer
-	name := providers()[0].name
+	name := providers.List()[0].Name
 	if code := run([]string{"-only", name}, &out, &errOut, func(string) string { return "" }); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}

@@ -1,4 +1,7 @@
-package main
+// Package providers opens a usermgmt.Directory on each provider for the
+// example programs: on the provider's real API when its environment
+// variables are set, otherwise on its in-process fake.
+package providers
 
 import (
 	"fmt"
@@ -11,17 +14,34 @@ import (
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
 
-func providers() []provider {
-	return []provider{
+// Provider knows how to open a Directory on one API, real or fake.
+type Provider struct {
+	Name string
+	// Env lists the variables that point the provider at its real API.
+	Env []EnvVar
+	// Open returns the directory, whether it is the real API, and a
+	// function that releases what it started.
+	Open func(getenv func(string) string) (dir usermgmt.Directory, real bool, closeFn func(), err error)
+}
+
+// EnvVar is one environment variable a provider reads.
+type EnvVar struct {
+	Name, Help string
+	Required   bool
+}
+
+// List returns every provider, in a fixed order.
+func List() []Provider {
+	return []Provider{
 		{
-			name: "syncari",
-			env: []envVar{
+			Name: "syncari",
+			Env: []EnvVar{
 				{"SYNCARI_CLIENT_ID", "client id of an API user", true},
 				{"SYNCARI_CLIENT_SECRET", "its client secret", true},
 				{"SYNCARI_INSTANCE_ID", "instance to run against (syncariId)", true},
 				{"SYNCARI_BASE_URL", "API base URL (default " + syncari.DefaultBaseURL + ")", false},
 			},
-			open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
 				if getenv("SYNCARI_CLIENT_ID") != "" {
 					c, err := syncari.New(syncari.Config{
 						BaseURL:      getenv("SYNCARI_BASE_URL"),
@@ -44,13 +64,13 @@ func providers() []provider {
 			},
 		},
 		{
-			name: "vendorusers",
-			env: []envVar{
+			Name: "vendorusers",
+			Env: []EnvVar{
 				{"GUARDANT_TOKEN", "bearer token for the vendor users API", true},
 				{"GUARDANT_ROLE_ID", "role id given to the users created (e.g. 5, Developer)", true},
 				{"GUARDANT_BASE_URL", "API base URL (default " + vendorusers.DefaultBaseURL + ")", false},
 			},
-			open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
 				if getenv("GUARDANT_TOKEN") != "" {
 					role, err := strconv.ParseInt(getenv("GUARDANT_ROLE_ID"), 10, 64)
 					if err != nil {
