@@ -86,7 +86,7 @@ func safeMethod(m string) bool {
 }
 
 func (c *Client) scrub(s string) string {
-	for _, sec := range c.secrets {
+	for _, sec := range c.secrets { // only secrets of minSecretLen or more: see New
 		if strings.Contains(s, sec) {
 			s = strings.ReplaceAll(s, sec, redacted)
 		}

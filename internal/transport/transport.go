@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -43,6 +44,9 @@ type Config struct {
 	// Tests use it to observe waits without sleeping them.
 	Wait func(time.Duration) time.Duration
 }
+
+// minSecretLen is the shortest secret scrubbed from error messages.
+const minSecretLen = 6
 
 // Client sends requests with retries. It is safe for concurrent use.
 type Client struct {
@@ -94,7 +98,9 @@ func New(cfg Config) *Client {
 		}
 	}
 	for _, s := range cfg.Secrets {
-		if s != "" {
+		// A very short secret would scrub ordinary words from messages
+		// ("t" out of "text"); such a secret is weak anyway.
+		if len(s) >= minSecretLen {
 			c.secrets = append(c.secrets, s)
 		}
 	}
@@ -152,6 +158,10 @@ const (
 	// NotIdempotent marks a request that must not be resent when its outcome
 	// is unknown: a create without a key.
 	NotIdempotent
+	// ReadOnly marks a request that changes nothing on the server whatever
+	// its method, e.g. a search sent as POST: it is retried like a GET and
+	// its failures never report an unknown outcome.
+	ReadOnly
 )
 
 type callKey struct{}
@@ -159,6 +169,9 @@ type callKey struct{}
 type call struct {
 	op          string
 	idempotency Idempotency
+	// applied is shared by every copy of the call: whether any attempt may
+	// have been applied without an answer saying so (see MaybeApplied).
+	applied *atomic.Bool
 	// set by the transport while the call runs
 	method       string
 	idempotent   bool
@@ -169,8 +182,11 @@ type call struct {
 // every method but GET, HEAD and OPTIONS, and any call marked NotIdempotent.
 // Only such calls can end with an unknown outcome worth reporting.
 func (c *call) changesState() bool {
-	if c.idempotency == NotIdempotent {
+	switch c.idempotency {
+	case NotIdempotent:
 		return true
+	case ReadOnly:
+		return false
 	}
 	switch c.method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -182,7 +198,24 @@ func (c *call) changesState() bool {
 // WithCall returns a context that names the logical call made with it and
 // says whether it may be resent. Provider code wraps every call with it.
 func WithCall(ctx context.Context, operation string, idem Idempotency) context.Context {
-	return context.WithValue(ctx, callKey{}, &call{op: operation, idempotency: idem})
+	return context.WithValue(ctx, callKey{}, &call{op: operation, idempotency: idem, applied: new(atomic.Bool)})
+}
+
+// MaybeApplied reports whether an attempt of the call named by WithCall in
+// ctx failed after it may have reached the server (a transport error other
+// than a refused connection, or a 5xx). A provider uses it to read a later
+// answer right, e.g. "not registered" from a retried unregister whose first
+// attempt was applied.
+func MaybeApplied(ctx context.Context) bool {
+	cl := callFrom(ctx)
+	return cl != nil && cl.applied != nil && cl.applied.Load()
+}
+
+func (c *call) markApplied() {
+	c.maybeApplied = true
+	if c.applied != nil {
+		c.applied.Store(true)
+	}
 }
 
 func callFrom(ctx context.Context) *call {
@@ -223,12 +256,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	}
 	cl.method = req.Method
 	switch cl.idempotency {
-	case Idempotent:
+	case Idempotent, ReadOnly:
 		cl.idempotent = true
 	case NotIdempotent:
 		cl.idempotent = false
 	default:
 		cl.idempotent = idempotentMethod(req.Method)
+	}
+	if err := ctx.Err(); err != nil { // nothing is sent: say so, not "outcome unknown"
+		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
 	}
 	ctx = context.WithValue(ctx, callKey{}, cl)
 	cancel := context.CancelFunc(func() {})
@@ -333,7 +369,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 		sent := !neverSent(err)
 		if sent {
-			cl.maybeApplied = true // for idempotent calls too: after the last retry it is still unknown
+			cl.markApplied() // for idempotent calls too: after the last retry it is still unknown
 		}
 		if ctx.Err() != nil {
 			return false, ctx.Err()
@@ -350,7 +386,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
 		if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && ra > c.policy.MaxDelay {
 			if code == http.StatusServiceUnavailable {
-				cl.maybeApplied = true
+				cl.markApplied()
 			}
 			return false, nil // the caller gets ErrRateLimited with RetryAfter
 		}
@@ -359,7 +395,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	case code == http.StatusTooManyRequests:
 		return true, nil // the server refused the request: safe to resend, key or not
 	case code >= 500 && code != http.StatusNotImplemented:
-		cl.maybeApplied = true
+		cl.markApplied()
 		return cl.idempotent, nil
 	}
 	return false, nil
