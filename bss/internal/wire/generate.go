@@ -1,0 +1,5 @@
+// Package wire holds the types and low-level client generated from
+// specs/bss.yaml. The bss package wraps it; nothing else should import it.
+package wire
+
+//go:generate go tool oapi-codegen -config oapi-codegen.yaml ../../../specs/bss.yaml
