@@ -1,0 +1,151 @@
+package dbsync
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"iter"
+	"maps"
+
+	"github.com/usermgmt-go/sdk/dbsync/internal/wire"
+	"github.com/usermgmt-go/sdk/internal/transport"
+	"github.com/usermgmt-go/sdk/usermgmt"
+)
+
+// License is the license detail of one registered user, as authenticateUser
+// and licenseDetails answer it.
+//
+// Assumed: DBSync does not publish these answers. The identifying fields
+// follow the registerUser answer; CompanyName and the license fields are
+// guesses, and every field the SDK does not model is kept in Extra (see
+// specs/README.md, section dbsync).
+type License struct {
+	// CompanyID identifies the user's company at DBSync, e.g. "9877".
+	CompanyID string `json:"companyId,omitempty"`
+	// CompanyName is the company name the user was registered under.
+	CompanyName string `json:"companyName,omitempty"`
+	// UserID identifies the user at DBSync, e.g. "5773".
+	UserID string `json:"userId,omitempty"`
+	// UserName is the endUserName the user was registered with.
+	UserName string `json:"userName,omitempty"`
+	// LicenseStatus is the status of the user's license, as DBSync words it.
+	LicenseStatus string `json:"licenseStatus,omitempty"`
+	// LicenseType is the kind of license, as DBSync words it.
+	LicenseType string `json:"licenseType,omitempty"`
+	// ExpiryDate is when the license expires, verbatim: its format and time
+	// zone are not published, so it is not parsed.
+	ExpiryDate string `json:"expiryDate,omitempty"`
+	// ErrorMessage holds the messages DBSync sent with the item. The client
+	// returns an answer with messages as an error, so it is empty in a
+	// License the client returns.
+	ErrorMessage []string `json:"errorMessage"`
+	// Extra holds the fields of the item that License does not model, as
+	// they came. They are encoded back by MarshalJSON.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+func (l License) messages() []string { return l.ErrorMessage }
+
+// licenseFields is License without its methods, for encoding.
+type licenseFields License
+
+var licenseKeys = []string{"companyId", "companyName", "userId", "userName", "licenseStatus",
+	"licenseType", "expiryDate", "errorMessage"}
+
+// UnmarshalJSON decodes an item, keeping unknown fields in Extra.
+func (l *License) UnmarshalJSON(b []byte) error {
+	var f licenseFields
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	for _, k := range licenseKeys {
+		delete(all, k)
+	}
+	f.Extra = nil
+	if len(all) > 0 {
+		f.Extra = all
+	}
+	*l = License(f)
+	return nil
+}
+
+// MarshalJSON encodes the item with the fields of Extra beside the modelled
+// ones (a modelled field wins over an Extra field of the same name).
+func (l License) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(licenseFields(l))
+	if err != nil || len(l.Extra) == 0 {
+		return b, err
+	}
+	all := maps.Clone(l.Extra)
+	var known map[string]json.RawMessage
+	if err := json.Unmarshal(b, &known); err != nil {
+		return nil, err
+	}
+	maps.Copy(all, known)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(all); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// LicenseFilter narrows LicenseDetails. Both fields are optional; the zero
+// value lists every user of the partner application.
+type LicenseFilter struct {
+	// Company keeps the users of this company (endUserCompany).
+	Company string
+	// UserName keeps the user with this name (endUserName). Assumed: how
+	// DBSync treats it without Company is not documented.
+	UserName string
+}
+
+// LicenseDetails returns the license details of the partner application's
+// users: all of them, or those that filter selects. DBSync does not page
+// this listing; the whole answer is returned at once.
+//
+// Retries: a read, though the API uses POST; retried on 429, 5xx and
+// transport errors. Its errors never match usermgmt.ErrOutcomeUnknown.
+func (c *Client) LicenseDetails(ctx context.Context, filter LicenseFilter) ([]License, error) {
+	const op = "licenseDetails"
+	for _, f := range []struct{ name, v string }{{"Company", filter.Company}, {"UserName", filter.UserName}} {
+		if f.v != "" {
+			if err := validateName(op, f.name, f.v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	ctx, err := begin(ctx, op, transport.Idempotent)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.api.LicenseDetails(ctx, wire.LicenseDetailsRequest{
+		PartnerAppKey:   c.cred.key.Reveal(),
+		PartnerAppToken: c.cred.token.Reveal(),
+		EndUserCompany:  filter.Company,
+		EndUserName:     filter.UserName,
+	})
+	ls, err := decode[License](c, ctx, resp, err)
+	if err != nil {
+		return nil, asRead(err)
+	}
+	if ls == nil {
+		ls = []License{}
+	}
+	return ls, nil
+}
+
+// Licenses is LicenseDetails as an iterator, for code written against
+// paginated listings. The one request is sent when the loop starts; an
+// error is yielded once, as the last element.
+func (c *Client) Licenses(ctx context.Context, filter LicenseFilter) iter.Seq2[License, error] {
+	return usermgmt.Paginate(ctx, struct{}{}, func(ctx context.Context, _ struct{}) ([]License, struct{}, bool, error) {
+		ls, err := c.LicenseDetails(ctx, filter)
+		return ls, struct{}{}, false, err
+	})
+}
