@@ -2,12 +2,8 @@ package dbsync
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"strings"
-	"sync/atomic"
 
 	"github.com/usermgmt-go/sdk/dbsync/internal/wire"
 	"github.com/usermgmt-go/sdk/internal/transport"
@@ -104,7 +100,6 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	case cfg.PartnerAppToken.IsZero():
 		return nil, inputError("New", "PartnerAppToken", "must not be empty")
 	}
-	o.HTTPClient = trackAttempts(o.HTTPClient)
 	t := transport.New(transport.Config{
 		Provider: provider,
 		Options:  o,
@@ -136,16 +131,6 @@ func begin(ctx context.Context, op string, idem transport.Idempotency) (context.
 	return transport.WithCall(ctx, op, idem), nil
 }
 
-// asRead undoes the unknown-outcome wrapping the transport gives a POST
-// that failed after it was sent: authenticateUser and licenseDetails only
-// read, so their outcome is never in doubt, and the cause is returned.
-func asRead(err error) error {
-	if u, ok := err.(*usermgmt.OutcomeUnknownError); ok {
-		return u.Err
-	}
-	return err
-}
-
 func inputError(op, field, reason string) error {
 	return &usermgmt.InputError{Provider: provider, Operation: op, Field: field, Reason: reason}
 }
@@ -175,78 +160,4 @@ func validSegment(s string) bool {
 		}
 	}
 	return true
-}
-
-// trackAttempts returns a copy of hc (or of the SDK's default client when
-// hc is nil) whose RoundTripper notes, for calls that ask for it, whether
-// an attempt that may have reached the server failed. UnregisterUser uses
-// it to recognise the "not registered" answer of a retry whose first
-// attempt was applied. The caller's client is not modified.
-func trackAttempts(hc *http.Client) *http.Client {
-	var cp http.Client
-	if hc != nil {
-		cp = *hc
-	} else {
-		cp = http.Client{
-			Transport:     http.DefaultTransport.(*http.Transport).Clone(),
-			CheckRedirect: sameHostRedirects,
-		}
-	}
-	next := cp.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	cp.Transport = &attemptTracker{next: next}
-	return &cp
-}
-
-// sameHostRedirects follows a redirect only to the same scheme and host: the
-// credentials travel in the request body, which a 307 or 308 redirect would
-// send on.
-func sameHostRedirects(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return http.ErrUseLastResponse
-	}
-	if first := via[0].URL; req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
-		return http.ErrUseLastResponse
-	}
-	return nil
-}
-
-// neverSent reports whether err proves the request never reached a server:
-// the connection could not be made at all.
-func neverSent(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	var dns *net.DNSError
-	return errors.As(err, &dns)
-}
-
-type attemptsKey struct{}
-
-// attempts records what the attempts of one logical call saw.
-type attempts struct {
-	// maybeApplied is set when an attempt reached, or may have reached, the
-	// server and failed without an answer that says what happened.
-	maybeApplied atomic.Bool
-}
-
-// withAttempts returns a context whose requests are tracked in a.
-func withAttempts(ctx context.Context, a *attempts) context.Context {
-	return context.WithValue(ctx, attemptsKey{}, a)
-}
-
-type attemptTracker struct{ next http.RoundTripper }
-
-// RoundTrip implements http.RoundTripper.
-func (t *attemptTracker) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(req)
-	if a, ok := req.Context().Value(attemptsKey{}).(*attempts); ok {
-		if err != nil && !neverSent(err) || err == nil && resp.StatusCode >= 500 {
-			a.maybeApplied.Store(true)
-		}
-	}
-	return resp, err
 }

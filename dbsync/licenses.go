@@ -120,7 +120,7 @@ func (c *Client) LicenseDetails(ctx context.Context, filter LicenseFilter) ([]Li
 			}
 		}
 	}
-	ctx, err := begin(ctx, op, transport.Idempotent)
+	ctx, err := begin(ctx, op, transport.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func (c *Client) LicenseDetails(ctx context.Context, filter LicenseFilter) ([]Li
 	})
 	ls, err := decode[License](c, ctx, resp, err)
 	if err != nil {
-		return nil, asRead(err)
+		return nil, err
 	}
 	if ls == nil {
 		ls = []License{}

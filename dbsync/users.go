@@ -102,8 +102,7 @@ func (c *Client) UnregisterUser(ctx context.Context, u EndUser) error {
 	if err := validateEndUser(op, u); err != nil {
 		return err
 	}
-	var seen attempts
-	ctx, err := begin(withAttempts(ctx, &seen), op, transport.Idempotent)
+	ctx, err := begin(ctx, op, transport.Idempotent)
 	if err != nil {
 		return err
 	}
@@ -114,7 +113,7 @@ func (c *Client) UnregisterUser(ctx context.Context, u EndUser) error {
 		EndUserName:     u.UserName,
 	})
 	_, err = decode[User](c, ctx, resp, err)
-	if err != nil && seen.maybeApplied.Load() && errors.Is(err, usermgmt.ErrNotFound) {
+	if err != nil && transport.MaybeApplied(ctx) && errors.Is(err, usermgmt.ErrNotFound) {
 		return nil
 	}
 	return err
@@ -133,7 +132,7 @@ func (c *Client) AuthenticateUser(ctx context.Context, u EndUser) (*License, err
 	if err := validateEndUser(op, u); err != nil {
 		return nil, err
 	}
-	ctx, err := begin(ctx, op, transport.Idempotent)
+	ctx, err := begin(ctx, op, transport.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +144,7 @@ func (c *Client) AuthenticateUser(ctx context.Context, u EndUser) (*License, err
 	})
 	ls, err := decode[License](c, ctx, resp, err)
 	if err != nil {
-		return nil, asRead(err)
+		return nil, err
 	}
 	for i := range ls {
 		if ls[i].UserName == u.UserName {
