@@ -17,14 +17,17 @@ type DirectoryConfig struct {
 	Company string
 }
 
-type dir struct {
+// Directory is the usermgmt.Directory adapter over a Client; NewDirectory
+// documents how each method maps onto the DBSync API. It is safe for
+// concurrent use.
+type Directory struct {
 	c       *Client
 	company string
 }
 
 var (
-	_ usermgmt.Directory  = (*dir)(nil)
-	_ usermgmt.UserFinder = (*dir)(nil)
+	_ usermgmt.Directory  = (*Directory)(nil)
+	_ usermgmt.UserFinder = (*Directory)(nil)
 )
 
 // NewDirectory returns the usermgmt.Directory adapter over c for the users
@@ -55,23 +58,23 @@ var (
 // Every user the API lists holds a license, so Active is always true.
 // usermgmt.User.Raw is a *License, except after CreateUser, where it is the
 // *User registerUser answered.
-func NewDirectory(c *Client, cfg DirectoryConfig) (usermgmt.Directory, error) {
+func NewDirectory(c *Client, cfg DirectoryConfig) (*Directory, error) {
 	if c == nil {
 		return nil, inputError("NewDirectory", "Client", "must not be nil")
 	}
 	if err := validateName("NewDirectory", "Company", cfg.Company); err != nil {
 		return nil, err
 	}
-	return &dir{c: c, company: cfg.Company}, nil
+	return &Directory{c: c, company: cfg.Company}, nil
 }
 
 // Provider returns "dbsync".
-func (d *dir) Provider() string { return provider }
+func (d *Directory) Provider() string { return provider }
 
 // Capabilities reports what the Partner API can do: create (register), get
 // and list (licenseDetails), delete (unregister); no update, activation
 // toggle or roles.
-func (d *dir) Capabilities() usermgmt.Capabilities {
+func (d *Directory) Capabilities() usermgmt.Capabilities {
 	return usermgmt.Capabilities{
 		Create:      true,
 		Get:         true,
@@ -92,7 +95,7 @@ func (d *dir) Capabilities() usermgmt.Capabilities {
 // The create is exactly-once: when registerUser's outcome is unknown, or it
 // reports that the user exists, the user is looked up before anything is
 // resent, and an existing user is returned.
-func (d *dir) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
+func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
 	switch {
 	case len(in.Roles) > 0:
 		return nil, directory.Unsupported(provider, "CreateUser with Roles", "DBSync has no roles")
@@ -116,17 +119,17 @@ func (d *dir) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*use
 
 // GetUser returns the user whose end-user name is id, or an error matching
 // usermgmt.ErrNotFound.
-func (d *dir) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
+func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
 	return d.find(ctx, "GetUser", id)
 }
 
 // FindUser returns the user whose end-user name is key, or an error
 // matching usermgmt.ErrNotFound. It implements usermgmt.UserFinder.
-func (d *dir) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
+func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
 	return d.find(ctx, "FindUser", key)
 }
 
-func (d *dir) find(ctx context.Context, op, name string) (*usermgmt.User, error) {
+func (d *Directory) find(ctx context.Context, op, name string) (*usermgmt.User, error) {
 	if err := validateName(op, "id", name); err != nil {
 		return nil, err
 	}
@@ -147,7 +150,7 @@ func (d *dir) find(ctx context.Context, op, name string) (*usermgmt.User, error)
 // company DBSync reports as unknown has no users: the listing is empty.
 // opts.PageSize is ignored (DBSync does not page); opts.Active is applied
 // on the client.
-func (d *dir) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
+func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
 	return func(yield func(usermgmt.User, error) bool) {
 		for l, err := range d.c.Licenses(ctx, LicenseFilter{Company: d.company}) {
 			if err != nil {
@@ -165,12 +168,12 @@ func (d *dir) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Se
 }
 
 // UpdateUser is not supported: DBSync changes no user field.
-func (d *dir) UpdateUser(context.Context, string, usermgmt.UpdateUserInput) (*usermgmt.User, error) {
+func (d *Directory) UpdateUser(context.Context, string, usermgmt.UpdateUserInput) (*usermgmt.User, error) {
 	return nil, directory.Unsupported(provider, "UpdateUser", "DBSync keeps only the company and user name; unregister and register instead")
 }
 
 // SetActive is not supported: DBSync has no activation toggle.
-func (d *dir) SetActive(context.Context, string, bool) (*usermgmt.User, error) {
+func (d *Directory) SetActive(context.Context, string, bool) (*usermgmt.User, error) {
 	return nil, directory.Unsupported(provider, "SetActive", "DBSync has no activation toggle; DeleteUser unregisters the user")
 }
 
@@ -179,7 +182,7 @@ func (d *dir) SetActive(context.Context, string, bool) (*usermgmt.User, error) {
 // registered gives an error matching usermgmt.ErrNotFound, except when a
 // retried request found the work of its own earlier attempt done (see
 // Client.UnregisterUser).
-func (d *dir) DeleteUser(ctx context.Context, id string) error {
+func (d *Directory) DeleteUser(ctx context.Context, id string) error {
 	if err := validateName("DeleteUser", "id", id); err != nil {
 		return err
 	}
@@ -187,7 +190,7 @@ func (d *dir) DeleteUser(ctx context.Context, id string) error {
 }
 
 // SetRoles is not supported: DBSync has no roles.
-func (d *dir) SetRoles(context.Context, string, []string) (*usermgmt.User, error) {
+func (d *Directory) SetRoles(context.Context, string, []string) (*usermgmt.User, error) {
 	return nil, directory.Unsupported(provider, "SetRoles", "DBSync has no roles")
 }
 

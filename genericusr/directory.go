@@ -20,14 +20,17 @@ type DirectoryConfig struct {
 	AccountID int64
 }
 
-type dir struct {
+// Directory is the usermgmt.Directory adapter over a Client; NewDirectory
+// documents how each method maps onto the Revive Adserver API. It is safe for
+// concurrent use.
+type Directory struct {
 	c       *Client
 	account int64
 }
 
 var (
-	_ usermgmt.Directory  = (*dir)(nil)
-	_ usermgmt.UserFinder = (*dir)(nil)
+	_ usermgmt.Directory  = (*Directory)(nil)
+	_ usermgmt.UserFinder = (*Directory)(nil)
 )
 
 // NewDirectory returns the usermgmt.Directory adapter over c, working in the
@@ -54,28 +57,28 @@ var (
 //   - SetRoles: unsupported (the API has no roles).
 //   - FindUser (usermgmt.UserFinder): getUserListByAccountId, matching the
 //     username without regard to case.
-func NewDirectory(c *Client, cfg DirectoryConfig) (usermgmt.Directory, error) {
+func NewDirectory(c *Client, cfg DirectoryConfig) (*Directory, error) {
 	if c == nil {
 		return nil, inputError("NewDirectory", "client", "must not be nil")
 	}
 	if cfg.AccountID <= 0 {
 		return nil, inputError("NewDirectory", "DirectoryConfig.AccountID", "must be a positive account id")
 	}
-	return &dir{c: c, account: cfg.AccountID}, nil
+	return &Directory{c: c, account: cfg.AccountID}, nil
 }
 
 // Format prints the directory as genericusr.Directory{base URL, account}
 // with every verb, without its client's credentials.
-func (d *dir) Format(f fmt.State, _ rune) {
+func (d *Directory) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "genericusr.Directory{%s account=%d}", strings.TrimRight(d.c.api.Server, "/"), d.account)
 }
 
 // Provider returns "genericusr".
-func (d *dir) Provider() string { return provider }
+func (d *Directory) Provider() string { return provider }
 
 // Capabilities reports everything but roles. Deletes are real deletes; the
 // natural key is the username.
-func (d *dir) Capabilities() usermgmt.Capabilities {
+func (d *Directory) Capabilities() usermgmt.Capabilities {
 	return usermgmt.Capabilities{
 		Create: true, Get: true, List: true, Update: true, Activate: true, Deactivate: true, Delete: true,
 		NaturalKey: "username",
@@ -85,7 +88,7 @@ func (d *dir) Capabilities() usermgmt.Capabilities {
 
 // CreateUser creates the user in the directory's account, exactly once:
 // see NewDirectory for how.
-func (d *dir) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
+func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
 	if len(in.Roles) > 0 {
 		return nil, directory.Unsupported(provider, "CreateUser with roles", "Revive Adserver's user API has no roles")
 	}
@@ -113,7 +116,7 @@ func (d *dir) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*use
 }
 
 // GetUser returns the user with the given id (a decimal user id).
-func (d *dir) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
+func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
 	n, err := parseID("GetUser", id)
 	if err != nil {
 		return nil, err
@@ -127,7 +130,7 @@ func (d *dir) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
 
 // ListUsers iterates over the users of the directory's account, fetched in
 // one request when the iteration starts.
-func (d *dir) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
+func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
 	return func(yield func(usermgmt.User, error) bool) {
 		for u, err := range d.c.Users(ctx, d.account) {
 			if err != nil {
@@ -149,7 +152,7 @@ func (d *dir) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Se
 // Name is sent as the contactName, or FirstName and LastName joined when
 // both are set; setting only one of them is an input error. An input that
 // sets nothing returns the user unchanged.
-func (d *dir) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
+func (d *Directory) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
 	const op = "UpdateUser"
 	n, err := parseID(op, id)
 	if err != nil {
@@ -178,7 +181,7 @@ func (d *dir) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserI
 }
 
 // SetActive sets the user's active flag to 1 or 0 with modifyUser.
-func (d *dir) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
+func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
 	n, err := parseID("SetActive", id)
 	if err != nil {
 		return nil, err
@@ -191,7 +194,7 @@ func (d *dir) SetActive(ctx context.Context, id string, active bool) (*usermgmt.
 }
 
 // DeleteUser deletes the user.
-func (d *dir) DeleteUser(ctx context.Context, id string) error {
+func (d *Directory) DeleteUser(ctx context.Context, id string) error {
 	n, err := parseID("DeleteUser", id)
 	if err != nil {
 		return err
@@ -200,14 +203,14 @@ func (d *dir) DeleteUser(ctx context.Context, id string) error {
 }
 
 // SetRoles is unsupported: the API has no roles.
-func (d *dir) SetRoles(context.Context, string, []string) (*usermgmt.User, error) {
+func (d *Directory) SetRoles(context.Context, string, []string) (*usermgmt.User, error) {
 	return nil, directory.Unsupported(provider, "SetRoles", "Revive Adserver's user API has no roles")
 }
 
 // FindUser returns the user of the directory's account whose username is
 // key (compared without regard to case, as the server does), or an error
 // matching usermgmt.ErrNotFound.
-func (d *dir) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
+func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
 	if strings.TrimSpace(key) == "" {
 		return nil, inputError("FindUser", "key", "must not be empty")
 	}

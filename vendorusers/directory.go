@@ -42,17 +42,20 @@ type DirectoryConfig struct {
 //     key, ignoring case: up to one request per 100 users.
 //
 // User.ID is the decimal User.ID of the API; Raw is a *User.
-func NewDirectory(c *Client, cfg DirectoryConfig) (usermgmt.Directory, error) {
+func NewDirectory(c *Client, cfg DirectoryConfig) (*Directory, error) {
 	if c == nil {
 		return nil, inputError("NewDirectory", "client", "must not be nil")
 	}
 	if cfg.DefaultRoleID < 0 {
 		return nil, inputError("NewDirectory", "DefaultRoleID", "must be a role id, or 0 for none")
 	}
-	return &dir{c: c, cfg: cfg}, nil
+	return &Directory{c: c, cfg: cfg}, nil
 }
 
-type dir struct {
+// Directory is the usermgmt.Directory adapter over a Client; NewDirectory
+// documents how each method maps onto the Guardant API. It is safe for
+// concurrent use.
+type Directory struct {
 	c   *Client
 	cfg DirectoryConfig
 
@@ -61,19 +64,19 @@ type dir struct {
 }
 
 var (
-	_ usermgmt.Directory  = (*dir)(nil)
-	_ usermgmt.UserFinder = (*dir)(nil)
+	_ usermgmt.Directory  = (*Directory)(nil)
+	_ usermgmt.UserFinder = (*Directory)(nil)
 )
 
-func (d *dir) Provider() string { return provider }
+func (d *Directory) Provider() string { return provider }
 
 // Format prints the directory as vendorusers.Directory{base URL} with
 // every verb, without its client's credentials.
-func (d *dir) Format(f fmt.State, _ rune) {
+func (d *Directory) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "vendorusers.Directory{%s}", strings.TrimRight(d.c.api.Server, "/"))
 }
 
-func (d *dir) Capabilities() usermgmt.Capabilities {
+func (d *Directory) Capabilities() usermgmt.Capabilities {
 	req := []string{"Username", "Password", "Roles"}
 	if d.cfg.DefaultRoleID != 0 {
 		req = req[:2]
@@ -87,7 +90,7 @@ func (d *dir) Capabilities() usermgmt.Capabilities {
 	}
 }
 
-func (d *dir) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
+func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
 	const op = "CreateUser"
 	key := in.NaturalKey()
 	if strings.TrimSpace(key) == "" {
@@ -131,7 +134,7 @@ func (d *dir) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*use
 	return toDirectoryUser(du), nil
 }
 
-func (d *dir) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
+func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
 	const op = "GetUser"
 	n, err := parseID(op, id)
 	if err != nil {
@@ -142,7 +145,7 @@ func (d *dir) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
 
 // FindUser returns the non-archived user whose email (the username given
 // at creation) equals key, ignoring case. It walks the user list.
-func (d *dir) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
+func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
 	const op = "FindUser"
 	if strings.TrimSpace(key) == "" {
 		return nil, inputError(op, "key", "must not be empty")
@@ -150,7 +153,7 @@ func (d *dir) FindUser(ctx context.Context, key string) (*usermgmt.User, error) 
 	return d.find(ctx, op, "username "+strconv.Quote(key), func(u *User) bool { return strings.EqualFold(u.Email, key) })
 }
 
-func (d *dir) find(ctx context.Context, op, what string, match func(*User) bool) (*usermgmt.User, error) {
+func (d *Directory) find(ctx context.Context, op, what string, match func(*User) bool) (*usermgmt.User, error) {
 	archived := false
 	for u, err := range d.c.ListUsers(ctx, &ListOptions{Archived: &archived}) {
 		if err != nil {
@@ -163,7 +166,7 @@ func (d *dir) find(ctx context.Context, op, what string, match func(*User) bool)
 	return nil, &usermgmt.APIError{Provider: provider, Operation: op, Message: "no user with " + what, Kind: usermgmt.ErrNotFound}
 }
 
-func (d *dir) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
+func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
 	archived := false
 	lo := &ListOptions{Archived: &archived}
 	if opts != nil {
@@ -190,7 +193,7 @@ func (d *dir) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Se
 	}
 }
 
-func (d *dir) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
+func (d *Directory) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
 	const op = "UpdateUser"
 	n, err := parseID(op, id)
 	if err != nil {
@@ -219,7 +222,7 @@ func (d *dir) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserI
 	return toDirectoryUser(u), nil
 }
 
-func (d *dir) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
+func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
 	n, err := parseID("SetActive", id)
 	if err != nil {
 		return nil, err
@@ -231,7 +234,7 @@ func (d *dir) SetActive(ctx context.Context, id string, active bool) (*usermgmt.
 	return toDirectoryUser(u), nil
 }
 
-func (d *dir) DeleteUser(ctx context.Context, id string) error {
+func (d *Directory) DeleteUser(ctx context.Context, id string) error {
 	n, err := parseID("DeleteUser", id)
 	if err != nil {
 		return err
@@ -240,7 +243,7 @@ func (d *dir) DeleteUser(ctx context.Context, id string) error {
 	return err
 }
 
-func (d *dir) SetRoles(ctx context.Context, id string, roles []string) (*usermgmt.User, error) {
+func (d *Directory) SetRoles(ctx context.Context, id string, roles []string) (*usermgmt.User, error) {
 	const op = "SetRoles"
 	n, err := parseID(op, id)
 	if err != nil {
@@ -264,7 +267,7 @@ func (d *dir) SetRoles(ctx context.Context, id string, roles []string) (*usermgm
 // names are cached for the directory's life and fetched again once when a
 // name is unknown. The Administrator role, which getRoles does not list,
 // cannot be set by name; Client.UpdateUser sets any role id.
-func (d *dir) roleID(ctx context.Context, op, name string) (int64, error) {
+func (d *Directory) roleID(ctx context.Context, op, name string) (int64, error) {
 	key := strings.ToLower(strings.TrimSpace(name))
 	if key == "" {
 		return 0, inputError(op, "Roles", "a role name is empty")
