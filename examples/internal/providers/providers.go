@@ -7,6 +7,12 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/usermgmt-go/sdk/bss"
+	"github.com/usermgmt-go/sdk/bss/bsstest"
+	"github.com/usermgmt-go/sdk/dbsync"
+	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
+	"github.com/usermgmt-go/sdk/genericusr"
+	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
@@ -64,6 +70,72 @@ func List() []Provider {
 			},
 		},
 		{
+			Name: "dbsync",
+			Env: []EnvVar{
+				{"DBSYNC_APP_KEY", "partner application key", true},
+				{"DBSYNC_APP_TOKEN", "partner application token", true},
+				{"DBSYNC_COMPANY", "end-user company the users belong to", true},
+				{"DBSYNC_ENV", "environment (default staging)", false},
+				{"DBSYNC_VERSION", "version (default appcenter-2-2)", false},
+			},
+			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+				cfg := dbsync.Config{
+					Environment: getenv("DBSYNC_ENV"), Version: getenv("DBSYNC_VERSION"),
+					PartnerAppKey: usermgmt.Secret(getenv("DBSYNC_APP_KEY")), PartnerAppToken: usermgmt.Secret(getenv("DBSYNC_APP_TOKEN")),
+				}
+				company, closeFn, real := getenv("DBSYNC_COMPANY"), func() {}, getenv("DBSYNC_APP_KEY") != ""
+				if !real {
+					srv := dbsynctest.NewServer()
+					cfg, company, closeFn = srv.Config(), "Example Co", srv.Close
+				}
+				c, err := dbsync.New(cfg)
+				if err != nil {
+					closeFn()
+					return nil, real, nil, err
+				}
+				d, err := dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: company})
+				if err != nil {
+					closeFn()
+					return nil, real, nil, err
+				}
+				return d, real, closeFn, nil
+			},
+		},
+		{
+			Name: "genericusr",
+			Env: []EnvVar{
+				{"REVIVE_BASE_URL", "base URL of the Revive Adserver REST API", true},
+				{"REVIVE_USERNAME", "HTTP Basic user name", true},
+				{"REVIVE_PASSWORD", "HTTP Basic password", true},
+				{"REVIVE_ACCOUNT_ID", "account the users are created in and listed from", true},
+			},
+			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+				cfg := genericusr.Config{BaseURL: getenv("REVIVE_BASE_URL"), Username: getenv("REVIVE_USERNAME"), Password: usermgmt.Secret(getenv("REVIVE_PASSWORD"))}
+				account, closeFn, real := int64(0), func() {}, cfg.BaseURL != ""
+				if real {
+					id, err := strconv.ParseInt(getenv("REVIVE_ACCOUNT_ID"), 10, 64)
+					if err != nil {
+						return nil, true, nil, fmt.Errorf("REVIVE_ACCOUNT_ID: %w", err)
+					}
+					account = id
+				} else {
+					srv := genericusrtest.NewServer()
+					cfg, account, closeFn = srv.Config(), genericusrtest.AccountID, srv.Close
+				}
+				c, err := genericusr.New(cfg)
+				if err != nil {
+					closeFn()
+					return nil, real, nil, err
+				}
+				d, err := genericusr.NewDirectory(c, genericusr.DirectoryConfig{AccountID: account})
+				if err != nil {
+					closeFn()
+					return nil, real, nil, err
+				}
+				return d, real, closeFn, nil
+			},
+		},
+		{
 			Name: "vendorusers",
 			Env: []EnvVar{
 				{"GUARDANT_TOKEN", "bearer token for the vendor users API", true},
@@ -95,6 +167,27 @@ func List() []Provider {
 					return nil, false, nil, err
 				}
 				return d, false, srv.Close, nil
+			},
+		},
+		{
+			Name: "bss",
+			Env: []EnvVar{
+				{"BSS_BASE_URL", "customer-specific base URL of the BSS API", true},
+				{"BSS_API_KEY", "API key, sent as Authorization: Apikey <key>", true},
+			},
+			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+				cfg := bss.Config{BaseURL: getenv("BSS_BASE_URL"), APIKey: usermgmt.Secret(getenv("BSS_API_KEY"))}
+				closeFn, real := func() {}, cfg.BaseURL != ""
+				if !real {
+					srv := bsstest.NewServer()
+					cfg, closeFn = srv.Config(), srv.Close
+				}
+				c, err := bss.New(cfg)
+				if err != nil {
+					closeFn()
+					return nil, real, nil, err
+				}
+				return bss.NewDirectory(c), real, closeFn, nil
 			},
 		},
 	}
