@@ -62,7 +62,6 @@ func (d *Directory) toUser(u *User) *usermgmt.User {
 	}
 }
 
-
 // CreateUser creates the user; see the type's documentation.
 func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
 	if _, ok := usermgmt.IdempotencyKey(ctx); !ok {

@@ -33,7 +33,7 @@ type ProvisionOptions struct {
 
 // Progress counts what Provision has done so far.
 type Progress struct {
-	Total, Done                                  int
+	Total, Done                                 int
 	Created, Updated, Existing, Failed, Skipped int
 }
 
