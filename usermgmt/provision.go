@@ -194,7 +194,10 @@ func provisionOne(ctx context.Context, dir Directory, in CreateUserInput, found 
 		u, err := dir.CreateUser(ctx, in)
 		if err != nil {
 			r.Outcome, r.Err = OutcomeFailed, err
-			if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			// Cancelled before anything was sent: skipped. Cancelled while
+			// the create was in flight, its outcome is unknown: failed, with
+			// the error saying so; a re-run settles it.
+			if ctx.Err() != nil && errors.Is(err, context.Canceled) && !errors.Is(err, ErrOutcomeUnknown) {
 				r.Outcome = OutcomeSkipped
 			}
 			return
