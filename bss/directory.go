@@ -111,21 +111,7 @@ func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) i
 	if opts != nil && opts.PageSize != 0 {
 		lo = &ListUsersOptions{PageSize: opts.PageSize}
 	}
-	return func(yield func(usermgmt.User, error) bool) {
-		for u, err := range d.c.ListUsers(ctx, lo) {
-			if err != nil {
-				yield(usermgmt.User{}, err)
-				return
-			}
-			mu := toUser(&u)
-			if !opts.Keep(mu) {
-				continue
-			}
-			if !yield(*mu, nil) {
-				return
-			}
-		}
-	}
+	return directory.Users(d.c.ListUsers(ctx, lo), toUser, opts)
 }
 
 // UpdateUser changes the fields of in that are set with one PATCH

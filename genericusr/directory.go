@@ -131,21 +131,7 @@ func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, err
 // ListUsers iterates over the users of the directory's account, fetched in
 // one request when the iteration starts.
 func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
-	return func(yield func(usermgmt.User, error) bool) {
-		for u, err := range d.c.Users(ctx, d.account) {
-			if err != nil {
-				yield(usermgmt.User{}, err)
-				return
-			}
-			mu := toUser(&u)
-			if !opts.Keep(mu) {
-				continue
-			}
-			if !yield(*mu, nil) {
-				return
-			}
-		}
-	}
+	return directory.Users(d.c.Users(ctx, d.account), toUser, opts)
 }
 
 // UpdateUser changes the fields of in that are set. The API keeps one name:

@@ -120,18 +120,7 @@ func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) i
 	if opts != nil && opts.PageSize > 0 {
 		lo = &ListUsersOptions{PageSize: opts.PageSize}
 	}
-	return func(yield func(usermgmt.User, error) bool) {
-		for u, err := range d.c.ListUsers(ctx, lo) {
-			if err != nil {
-				yield(usermgmt.User{}, err)
-				return
-			}
-			mu := d.toUser(&u)
-			if opts.Keep(mu) && !yield(*mu, nil) {
-				return
-			}
-		}
-	}
+	return directory.Users(d.c.ListUsers(ctx, lo), d.toUser, opts)
 }
 
 // UpdateUser is not supported: the Syncari API has no user update.

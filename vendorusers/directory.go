@@ -68,6 +68,7 @@ var (
 	_ usermgmt.UserFinder = (*Directory)(nil)
 )
 
+// Provider returns "vendorusers".
 func (d *Directory) Provider() string { return provider }
 
 // Format prints the directory as vendorusers.Directory{base URL} with
@@ -76,6 +77,7 @@ func (d *Directory) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "vendorusers.Directory{%s}", strings.TrimRight(d.c.api.Server, "/"))
 }
 
+// Capabilities reports what the Guardant API can do through the adapter.
 func (d *Directory) Capabilities() usermgmt.Capabilities {
 	req := []string{"Username", "Password", "Roles"}
 	if d.cfg.DefaultRoleID != 0 {
@@ -90,6 +92,7 @@ func (d *Directory) Capabilities() usermgmt.Capabilities {
 	}
 }
 
+// CreateUser creates the user, exactly once; see NewDirectory.
 func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
 	const op = "CreateUser"
 	key := in.NaturalKey()
@@ -134,6 +137,8 @@ func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput)
 	return toDirectoryUser(du), nil
 }
 
+// GetUser returns the non-archived user with the id, found by walking the
+// listing (the API has no get by id).
 func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
 	const op = "GetUser"
 	n, err := parseID(op, id)
@@ -166,33 +171,18 @@ func (d *Directory) find(ctx context.Context, op, what string, match func(*User)
 	return nil, &usermgmt.APIError{Provider: provider, Operation: op, Message: "no user with " + what, Kind: usermgmt.ErrNotFound}
 }
 
+// ListUsers iterates over the non-archived users, page by page.
 func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
 	archived := false
 	lo := &ListOptions{Archived: &archived}
 	if opts != nil {
 		lo.PageSize = opts.PageSize
 	}
-	var keep usermgmt.ListOptions
-	if opts != nil {
-		keep = *opts
-	}
-	return func(yield func(usermgmt.User, error) bool) {
-		for u, err := range d.c.ListUsers(ctx, lo) {
-			if err != nil {
-				yield(usermgmt.User{}, err)
-				return
-			}
-			du := toDirectoryUser(&u)
-			if !keep.Keep(du) {
-				continue
-			}
-			if !yield(*du, nil) {
-				return
-			}
-		}
-	}
+	return directory.Users(d.c.ListUsers(ctx, lo), toDirectoryUser, opts)
 }
 
+// UpdateUser changes the first and last names; Email and Password cannot
+// be changed through the API.
 func (d *Directory) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
 	const op = "UpdateUser"
 	n, err := parseID(op, id)
@@ -222,6 +212,7 @@ func (d *Directory) UpdateUser(ctx context.Context, id string, in usermgmt.Updat
 	return toDirectoryUser(u), nil
 }
 
+// SetActive sets the user's active flag (userIsActive).
 func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
 	n, err := parseID("SetActive", id)
 	if err != nil {
@@ -234,6 +225,7 @@ func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*use
 	return toDirectoryUser(u), nil
 }
 
+// DeleteUser archives the user: the API has no delete.
 func (d *Directory) DeleteUser(ctx context.Context, id string) error {
 	n, err := parseID("DeleteUser", id)
 	if err != nil {
@@ -243,6 +235,7 @@ func (d *Directory) DeleteUser(ctx context.Context, id string) error {
 	return err
 }
 
+// SetRoles gives the user the one role named in roles.
 func (d *Directory) SetRoles(ctx context.Context, id string, roles []string) (*usermgmt.User, error) {
 	const op = "SetRoles"
 	n, err := parseID(op, id)
