@@ -20,6 +20,7 @@ package bsstest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -91,28 +92,15 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	spec, err := api.GetSpec()
-	if err != nil {
-		panic("bsstest: embedded spec: " + err.Error())
-	}
+	reqErr, respErr := fake.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusBadRequest, err.Error())
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusInternalServerError, err.Error())
-		},
+		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	fs, err := fake.Start(fake.Config{
-		Spec:         spec,
+	s.Server = fake.MustStart("bsstest", api.GetSpec, fake.Config{
 		Handler:      h,
 		Authenticate: s.authenticate,
 		ErrorBody:    writeError,
 	})
-	if err != nil {
-		panic("bsstest: " + err.Error())
-	}
-	s.Server = fs
 	return s
 }
 
@@ -262,16 +250,12 @@ func (s *Server) authenticate(_ context.Context, in *openapi3filter.Authenticati
 	scheme, key, ok := strings.Cut(h, " ")
 	switch {
 	case !ok || !strings.EqualFold(scheme, "Apikey"):
-		return in.NewError(errString(`missing "Authorization: Apikey <key>" header`))
+		return in.NewError(errors.New(`missing "Authorization: Apikey <key>" header`))
 	case key != s.apiKey:
-		return in.NewError(errString("invalid API key"))
+		return in.NewError(errors.New("invalid API key"))
 	}
 	return nil
 }
-
-type errString string
-
-func (e errString) Error() string { return string(e) }
 
 // errorCodes are the codes the fake answers with, per status.
 var errorCodes = map[int]string{

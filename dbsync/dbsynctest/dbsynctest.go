@@ -113,23 +113,14 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	spec, err := api.GetSpec()
-	if err != nil {
-		panic("dbsynctest: embedded spec: " + err.Error())
-	}
+	reqErr, respErr := fake.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusBadRequest, err.Error())
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusInternalServerError, err.Error())
-		},
+		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	fs, err := fake.Start(fake.Config{Spec: spec, Handler: h, ErrorBody: writeError})
-	if err != nil {
-		panic("dbsynctest: " + err.Error())
-	}
-	s.Server = fs
+	s.Server = fake.MustStart("dbsynctest", api.GetSpec, fake.Config{
+		Handler:   h,
+		ErrorBody: writeError,
+	})
 	return s
 }
 

@@ -21,6 +21,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -104,29 +105,16 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	spec, err := api.GetSpec()
-	if err != nil {
-		panic("genericusrtest: embedded spec: " + err.Error())
-	}
+	reqErr, respErr := fake.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusBadRequest, err.Error())
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusInternalServerError, err.Error())
-		},
+		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	fs, err := fake.Start(fake.Config{
-		Spec:         spec,
+	s.Server = fake.MustStart("genericusrtest", api.GetSpec, fake.Config{
 		Handler:      h,
 		Authenticate: s.authenticate,
 		ErrorBody:    writeError,
 		ValidateAs:   map[string]string{genericusr.ContentTypeJavaScript: genericusr.ContentTypeJSON},
 	})
-	if err != nil {
-		panic("genericusrtest: " + err.Error())
-	}
-	s.Server = fs
 	return s
 }
 
@@ -254,18 +242,14 @@ func numeric(s string) *api.IntegerOrString {
 func (s *Server) authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
 	user, pass, ok := in.RequestValidationInput.Request.BasicAuth()
 	if !ok {
-		return in.NewError(errString("missing HTTP Basic credentials"))
+		return in.NewError(errors.New("missing HTTP Basic credentials"))
 	}
 	if subtle.ConstantTimeCompare([]byte(user), []byte(s.username)) != 1 ||
 		subtle.ConstantTimeCompare([]byte(pass), []byte(s.password)) != 1 {
-		return in.NewError(errString("invalid username or password"))
+		return in.NewError(errors.New("invalid username or password"))
 	}
 	return nil
 }
-
-type errString string
-
-func (e errString) Error() string { return string(e) }
 
 func errBody(message string) api.ErrorResponse {
 	typ := "Exception"

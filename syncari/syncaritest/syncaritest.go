@@ -19,6 +19,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -101,28 +102,15 @@ func NewServer(opts ...Option) *Server {
 		id, desc, t := "role-"+strconv.Itoa(i+1), name+" role", true
 		s.roles = append(s.roles, api.Role{ID: id, Name: name, Description: &desc, Active: &t, System: &t})
 	}
-	spec, err := api.GetSpec()
-	if err != nil {
-		panic("syncaritest: embedded spec: " + err.Error())
-	}
+	reqErr, respErr := fake.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusBadRequest, err.Error())
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusInternalServerError, err.Error())
-		},
+		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	fs, err := fake.Start(fake.Config{
-		Spec:         spec,
+	s.Server = fake.MustStart("syncaritest", api.GetSpec, fake.Config{
 		Handler:      h,
 		Authenticate: s.authenticate,
 		ErrorBody:    writeError,
 	})
-	if err != nil {
-		panic("syncaritest: " + err.Error())
-	}
-	s.Server = fs
 	return s
 }
 
@@ -220,20 +208,16 @@ func (s *Server) authenticate(_ context.Context, in *openapi3filter.Authenticati
 	h := in.RequestValidationInput.Request.Header.Get("Authorization")
 	const prefix = "Bearer "
 	if len(h) <= len(prefix) || h[:len(prefix)] != prefix {
-		return in.NewError(errString("missing bearer token"))
+		return in.NewError(errors.New("missing bearer token"))
 	}
 	s.mu.Lock()
 	exp, ok := s.tokens[h[len(prefix):]]
 	s.mu.Unlock()
 	if !ok || !s.now().Before(exp) {
-		return in.NewError(errString("invalid or expired token"))
+		return in.NewError(errors.New("invalid or expired token"))
 	}
 	return nil
 }
-
-type errString string
-
-func (e errString) Error() string { return string(e) }
 
 func (s *Server) issueToken() (string, int) {
 	b := make([]byte, 16)

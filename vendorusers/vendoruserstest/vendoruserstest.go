@@ -30,6 +30,7 @@ package vendoruserstest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"sync"
@@ -114,28 +115,15 @@ func NewServer(opts ...Option) *Server {
 	for _, id := range []int64{RoleSupervisor, RoleProductManager, RoleSalesManager, RoleDeveloper} {
 		s.listed[id] = true
 	}
-	spec, err := api.GetSpec()
-	if err != nil {
-		panic("vendoruserstest: embedded spec: " + err.Error())
-	}
+	reqErr, respErr := fake.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusBadRequest, err.Error())
-		},
-		ResponseErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {
-			writeError(w, http.StatusInternalServerError, err.Error())
-		},
+		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	fs, err := fake.Start(fake.Config{
-		Spec:         spec,
+	s.Server = fake.MustStart("vendoruserstest", api.GetSpec, fake.Config{
 		Handler:      h,
 		Authenticate: s.authenticate,
 		ErrorBody:    writeError,
 	})
-	if err != nil {
-		panic("vendoruserstest: " + err.Error())
-	}
-	s.Server = fs
 	return s
 }
 
@@ -264,14 +252,10 @@ func toSDK(w *api.User) vendorusers.User {
 func (s *Server) authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
 	h := in.RequestValidationInput.Request.Header.Get("Authorization")
 	if h != "Bearer "+s.token {
-		return in.NewError(errString("missing or invalid bearer token"))
+		return in.NewError(errors.New("missing or invalid bearer token"))
 	}
 	return nil
 }
-
-type errString string
-
-func (e errString) Error() string { return string(e) }
 
 // codes are the fake's numeric application error codes by HTTP status.
 var codes = map[int]int{
