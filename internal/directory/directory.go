@@ -22,7 +22,9 @@ const MaxCreateAttempts = 3
 //
 //   - found: the create was applied; the user is returned.
 //   - not found: the create was not applied; it is sent again, up to
-//     MaxCreateAttempts in all.
+//     MaxCreateAttempts in all, unless the server asked for a longer wait
+//     than the retry policy allows (ErrRateLimited): then the error is
+//     returned, and nothing is resent.
 //   - the look-up fails too: an *usermgmt.OutcomeUnknownError says so, and
 //     nothing is resent.
 //
@@ -55,6 +57,8 @@ func CreateOnce(ctx context.Context, provider, key string,
 				Err: fmt.Errorf("%w; looking the user up by %q to settle it failed too: %w", err, key, ferr)}
 		case !unknown:
 			return nil, err // a conflict on something other than the natural key
+		case errors.Is(err, usermgmt.ErrRateLimited):
+			return nil, err // not applied, but the server asked to wait longer than the policy allows
 		}
 		lastErr = err
 	}

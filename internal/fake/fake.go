@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +55,10 @@ type Server struct {
 	journal []Request
 	faults  []*Fault
 	latency time.Duration
+	// inflight counts the requests being served; idle holds the channels
+	// of Idle callers, closed when it drops to zero.
+	inflight int
+	idle     []chan struct{}
 }
 
 // Request is one journal entry: a request as the fake received it.
@@ -67,10 +72,16 @@ type Request struct {
 	Query   url.Values
 	Header  http.Header
 	Body    []byte
-	// Status is the status answered, 0 when the connection was dropped.
+	// Status is the status answered, 0 when the connection was dropped or
+	// the client gave up before the answer.
 	Status int
 	// Fault names the fault injected into this request, if any.
 	Fault string
+	// Handled reports that the request reached the handler, which may have
+	// stored a change: false for a request refused by validation or
+	// answered by a fault before handling (Fail, DropBefore, a Delay the
+	// client gave up on). A fault whose kind is AfterHandling leaves it true.
+	Handled bool
 }
 
 // Start starts a fake on a loopback port.
@@ -130,7 +141,49 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Unlock()
 }
 
-// FaultKind is what a fault does to a request.
+// Idle waits until the fake is serving no request, or ctx is done. A test
+// calls it before reading the journal when its client may have given up on
+// a request the fake was still holding (a Delay or DelayAfter fault longer
+// than the client's timeout): the request's entry is recorded when the fake
+// notices, which can be after the client has returned.
+func (s *Server) Idle(ctx context.Context) error {
+	s.mu.Lock()
+	if s.inflight == 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	s.idle = append(s.idle, ch)
+	s.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Server) begin() {
+	s.mu.Lock()
+	s.inflight++
+	s.mu.Unlock()
+}
+
+func (s *Server) end() {
+	s.mu.Lock()
+	s.inflight--
+	if s.inflight == 0 {
+		for _, ch := range s.idle {
+			close(ch)
+		}
+		s.idle = nil
+	}
+	s.mu.Unlock()
+}
+
+// FaultKind is what a fault does to a request. The kinds up to Delay act
+// before the handler, so nothing is stored; the others let the handler store
+// the change first (see AfterHandling).
 type FaultKind int
 
 const (
@@ -149,19 +202,81 @@ const (
 	// Delay holds the request for Delay before handling it, as a server
 	// that is too slow would.
 	Delay
+	// DelayAfter lets the handler store the change, then holds its answer
+	// for Delay: a server that is slow to answer a write it has applied.
+	DelayAfter
+	// Truncate lets the handler store the change, then sends its status
+	// and headers with a Content-Length larger than the body, sends half
+	// the body and closes the connection.
+	Truncate
+	// Replace lets the handler store the change, then answers with Status,
+	// ContentType and Body in place of the handler's own (each zero value
+	// keeps the handler's): malformed JSON, a wrong content type.
+	Replace
+	// Pad lets the handler store the change, then sends its answer followed
+	// by Padding bytes of white space: still valid JSON, but larger than a
+	// client's response cap.
+	Pad
 )
+
+// AfterHandling reports whether a fault of kind k lets the handler run, and
+// store the change, before it acts.
+func (k FaultKind) AfterHandling() bool {
+	switch k {
+	case DropAfter, FailAfter, DelayAfter, Truncate, Replace, Pad:
+		return true
+	}
+	return false
+}
+
+// String returns the kind's name, e.g. "DropAfter".
+func (k FaultKind) String() string {
+	switch k {
+	case Fail:
+		return "Fail"
+	case DropBefore:
+		return "DropBefore"
+	case DropAfter:
+		return "DropAfter"
+	case FailAfter:
+		return "FailAfter"
+	case Delay:
+		return "Delay"
+	case DelayAfter:
+		return "DelayAfter"
+	case Truncate:
+		return "Truncate"
+	case Replace:
+		return "Replace"
+	case Pad:
+		return "Pad"
+	}
+	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
+}
 
 // Fault is an injected failure. Operation and Method, when set, restrict it
 // to matching requests; Times is how many matching requests it affects
 // (0 means 1).
 type Fault struct {
-	Kind       FaultKind
-	Operation  string
-	Method     string
-	Status     int
+	Kind      FaultKind
+	Operation string
+	Method    string
+	// Status is the status of a Fail, FailAfter or Replace answer.
+	Status int
+	// RetryAfter, when set, is sent as the Retry-After header of a Fail or
+	// FailAfter answer: delay-seconds or an HTTP date.
 	RetryAfter string
-	Delay      time.Duration
-	Times      int
+	// ContentType and Body, when Body is not nil, replace the provider's
+	// error body in a Fail or FailAfter answer (an HTML page from a proxy),
+	// and the handler's body in a Replace answer. An empty ContentType
+	// keeps the handler's (Replace) or means text/plain.
+	ContentType string
+	Body        []byte
+	// Delay is how long a Delay or DelayAfter fault holds the request.
+	Delay time.Duration
+	// Padding is how many bytes of white space a Pad fault appends.
+	Padding int
+	Times   int
 	// Probability, when in (0,1), applies the fault to that share of the
 	// matching requests at random (Times is then ignored and the fault stays
 	// until cleared).
@@ -182,6 +297,14 @@ func (f *Fault) name() string {
 		return fmt.Sprintf("fail %d after handling", f.Status)
 	case Delay:
 		return "delay " + f.Delay.String()
+	case DelayAfter:
+		return "delay " + f.Delay.String() + " after handling"
+	case Truncate:
+		return "truncate after handling"
+	case Replace:
+		return "replace after handling"
+	case Pad:
+		return fmt.Sprintf("pad %d bytes after handling", f.Padding)
 	}
 	return "fault"
 }
@@ -236,6 +359,8 @@ const maxRequestBody = 1 << 20
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.begin()
+	defer s.end()
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	if err != nil {
 		return
@@ -248,9 +373,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Header:  r.Header.Clone(),
 		Body:    body,
 	}
-	defer func() { s.record(entry) }()
+	// The entry is recorded before the answer is sent or the connection
+	// dropped, so that a client that has its answer finds it in the
+	// journal; only a request the client gave up on is recorded later.
+	recorded := false
+	commit := func() {
+		if !recorded {
+			recorded = true
+			s.record(entry)
+		}
+	}
+	defer commit()
 	if len(body) > maxRequestBody {
 		entry.Status = http.StatusRequestEntityTooLarge
+		commit()
 		s.cfg.ErrorBody(w, entry.Status, "request body too large")
 		return
 	}
@@ -262,6 +398,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, routers.ErrMethodNotAllowed) {
 			entry.Status = http.StatusMethodNotAllowed
 		}
+		commit()
 		s.cfg.ErrorBody(w, entry.Status, fmt.Sprintf("no operation for %s %s", r.Method, r.URL.EscapedPath()))
 		return
 	}
@@ -279,13 +416,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.Fault = f.name()
 		switch f.Kind {
 		case Fail:
-			if f.RetryAfter != "" {
-				w.Header().Set("Retry-After", f.RetryAfter)
-			}
 			entry.Status = f.Status
-			s.cfg.ErrorBody(w, f.Status, fmt.Sprintf("injected fault: %d", f.Status))
+			commit()
+			s.fail(w, f, fmt.Sprintf("injected fault: %d", f.Status))
 			return
 		case DropBefore:
+			commit()
 			drop(w)
 			return
 		case Delay:
@@ -316,6 +452,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &secErr) {
 			entry.Status = http.StatusUnauthorized
 		}
+		commit()
 		s.cfg.ErrorBody(w, entry.Status, "request does not match the spec: "+err.Error())
 		return
 	}
@@ -323,23 +460,109 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	rec := httptest.NewRecorder()
 	s.cfg.Handler.ServeHTTP(rec, r)
+	entry.Handled = true
+	status, header, answer := rec.Code, rec.Header(), rec.Body.Bytes()
 	if f != nil {
 		switch f.Kind {
 		case DropAfter:
+			commit()
 			drop(w)
 			return
 		case FailAfter:
 			entry.Status = f.Status
-			s.cfg.ErrorBody(w, f.Status, fmt.Sprintf("injected fault after handling: %d", f.Status))
+			commit()
+			s.fail(w, f, fmt.Sprintf("injected fault after handling: %d", f.Status))
 			return
+		case DelayAfter:
+			if !sleep(r.Context(), f.Delay) {
+				return // the client gave up: Status stays 0
+			}
+		case Truncate:
+			entry.Status = withBody(status)
+			commit()
+			truncate(w, entry.Status, header, answer)
+			return
+		case Replace:
+			if f.Status != 0 {
+				status = f.Status
+			}
+			if f.Body != nil {
+				answer = f.Body
+			}
+			if f.ContentType != "" {
+				header = header.Clone()
+				header.Set("Content-Type", f.ContentType)
+			}
+			if len(answer) > 0 {
+				status = withBody(status)
+			}
+		case Pad:
+			status = withBody(status)
+			answer = append(bytes.Clone(answer), bytes.Repeat([]byte(" "), f.Padding)...)
 		}
 	}
-	entry.Status = rec.Code
-	for k, v := range rec.Header() {
+	entry.Status = status
+	commit()
+	for k, v := range header {
 		w.Header()[k] = v
 	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
+	if status == withBody(status) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(answer)
+}
+
+// fail writes the answer of a Fail or FailAfter fault.
+func (s *Server) fail(w http.ResponseWriter, f *Fault, message string) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Body == nil {
+		s.cfg.ErrorBody(w, f.Status, message)
+		return
+	}
+	ct := f.ContentType
+	if ct == "" {
+		ct = "text/plain; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.Body)))
+	w.WriteHeader(f.Status)
+	_, _ = w.Write(f.Body)
+}
+
+// withBody returns status, or 200 for a status that cannot carry a body
+// (1xx, 204, 304): a fault that sends a body needs one that can.
+func withBody(status int) int {
+	if status < 200 || status == http.StatusNoContent || status == http.StatusNotModified {
+		return http.StatusOK
+	}
+	return status
+}
+
+// truncate sends status and header with a Content-Length 64 bytes larger
+// than body, then half of body, and closes the connection: the client reads
+// a body that ends early.
+func truncate(w http.ResponseWriter, status int, header http.Header, body []byte) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	defer conn.Close()
+	h := header.Clone()
+	h.Del("Transfer-Encoding")
+	h.Set("Content-Length", strconv.Itoa(len(body)+64))
+	h.Set("Connection", "close")
+	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	_ = h.Write(buf)
+	_, _ = buf.WriteString("\r\n")
+	_, _ = buf.Write(body[:len(body)/2])
+	_ = buf.Flush()
 }
 
 func (s *Server) authenticate(ctx context.Context, in *openapi3filter.AuthenticationInput) error {
