@@ -80,6 +80,7 @@ func (l *LegacyClient) CreateUser(ctx context.Context, u LegacyUser) (*LegacyUse
 		return nil, err
 	}
 	ctx = call(ctx, op, transport.NotIdempotent)
+	transport.AddSecrets(ctx, u.Password.Reveal()) // so that no error can quote it back
 	resp, err := l.c.api.CreateLegacyUser(ctx, legacyToWire(u))
 	if err != nil {
 		return nil, err
@@ -104,6 +105,7 @@ func (l *LegacyClient) UpdateUser(ctx context.Context, email string, u LegacyUse
 		return nil, err
 	}
 	ctx = call(ctx, op, transport.Idempotent)
+	transport.AddSecrets(ctx, u.Password.Reveal()) // so that no error can quote it back
 	resp, err := l.c.api.UpdateLegacyUser(ctx, email, legacyToWire(u))
 	if err != nil {
 		return nil, err
@@ -113,7 +115,8 @@ func (l *LegacyClient) UpdateUser(ctx context.Context, email string, u LegacyUse
 
 // DeleteUser deletes the user account with the given email address
 // (deleteLegacyUser, DELETE /api/management/user/{email}). The email is
-// escaped into its path segment. Retried as safe.
+// escaped into its path segment. Retried as safe, and a "not found" after
+// an attempt that may have been applied is success, as for Client.DeleteUser.
 //
 // Deprecated: use Client.DeleteUser (deleteUserById, DELETE
 // /api/user/management/v4/users/{user_id}), which addresses users by id.
@@ -128,7 +131,7 @@ func (l *LegacyClient) DeleteUser(ctx context.Context, email string) error {
 		return err
 	}
 	_, err = l.c.t.Read(ctx, resp, readError)
-	return err
+	return deleted(ctx, err)
 }
 
 func (l *LegacyClient) legacyUser(ctx context.Context, resp *http.Response) (*LegacyUser, error) {

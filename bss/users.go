@@ -2,6 +2,7 @@ package bss
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"maps"
 	"net/http"
@@ -201,6 +202,7 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 		body.Meta = password(in.Password)
 	}
 	ctx = call(ctx, op, transport.NotIdempotent)
+	transport.AddSecrets(ctx, in.Password.Reveal()) // so that no error can quote it back
 	resp, err := c.api.CreateUser(ctx, body)
 	return c.user(ctx, resp, err)
 }
@@ -270,6 +272,9 @@ func (c *Client) UpdateUser(ctx context.Context, id string, in UpdateUserInput) 
 		body.Meta = password(*in.Password)
 	}
 	ctx = call(ctx, op, transport.Idempotent)
+	if in.Password != nil {
+		transport.AddSecrets(ctx, in.Password.Reveal()) // so that no error can quote it back
+	}
 	resp, err := c.api.UpdateUser(ctx, id, body)
 	return c.user(ctx, resp, err)
 }
@@ -284,8 +289,10 @@ func (c *Client) SetRegistrationState(ctx context.Context, id string, state Regi
 
 // DeleteUser deletes the user with the given id (deleteUserById, vendor
 // operation DeleteUserById). A DELETE is idempotent, so it is retried as
-// safe; note that a retry after a first attempt that was applied but whose
-// answer was lost reports usermgmt.ErrNotFound.
+// safe. A missing user is an error matching usermgmt.ErrNotFound, except
+// when an earlier attempt of the same call may have been applied (its
+// connection dropped, or it met a 5xx): the retry's "not found" then means
+// that attempt deleted the user, and the call succeeds.
 func (c *Client) DeleteUser(ctx context.Context, id string) error {
 	const op = "deleteUserById"
 	if err := validatePathValue(op, "id", id); err != nil {
@@ -297,6 +304,15 @@ func (c *Client) DeleteUser(ctx context.Context, id string) error {
 		return err
 	}
 	_, err = c.t.Read(ctx, resp, readError)
+	return deleted(ctx, err)
+}
+
+// deleted returns nil for err when it says the user is missing and an
+// earlier attempt of the delete call in ctx may have deleted it.
+func deleted(ctx context.Context, err error) error {
+	if err != nil && transport.MaybeApplied(ctx) && errors.Is(err, usermgmt.ErrNotFound) {
+		return nil
+	}
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"iter"
 	"maps"
+	"slices"
 
 	"github.com/usermgmt-go/sdk/dbsync/internal/wire"
 	"github.com/usermgmt-go/sdk/internal/transport"
@@ -58,19 +59,111 @@ func (l *License) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return err
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
-		return err
-	}
-	for _, k := range licenseKeys {
-		delete(all, k)
-	}
 	f.Extra = nil
-	if len(all) > 0 {
-		f.Extra = all
+	// Decoding the item a second time, into a map, finds the members that
+	// License does not model. An item whose member names are all modelled
+	// (the usual case) has none, and needs only a scan of its names.
+	if !onlyLicenseKeys(b) {
+		var all map[string]json.RawMessage
+		if err := json.Unmarshal(b, &all); err != nil {
+			return err
+		}
+		for _, k := range licenseKeys {
+			delete(all, k)
+		}
+		if len(all) > 0 {
+			f.Extra = all
+		}
 	}
 	*l = License(f)
 	return nil
+}
+
+// onlyLicenseKeys reports whether b, valid JSON, is an object whose member
+// names are all in licenseKeys, spelt exactly and without escapes. It
+// answers false whenever in doubt.
+func onlyLicenseKeys(b []byte) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	for i++; ; i++ { // i is at '{' or ','
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == '}' {
+			return true
+		}
+		if i >= len(b) || b[i] != '"' {
+			return false
+		}
+		end := bytes.IndexByte(b[i+1:], '"')
+		if end < 0 {
+			return false
+		}
+		name := b[i+1 : i+1+end]
+		if !slices.ContainsFunc(licenseKeys, func(k string) bool { return k == string(name) }) {
+			return false // also any name with an escape: no key has a backslash
+		}
+		i = skipSpace(b, i+end+2)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		if i = skipValue(b, skipSpace(b, i+1)); i < 0 {
+			return false
+		}
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == '}' {
+			return true
+		}
+		if i >= len(b) || b[i] != ',' {
+			return false
+		}
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the index just past the JSON value that starts at
+// b[i], or -1. b is valid JSON, so only strings and nesting need care.
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(b) {
+				return -1
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i // the end of the enclosing object
+			}
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	if depth == 0 {
+		return i
+	}
+	return -1
 }
 
 // MarshalJSON encodes the item with the fields of Extra beside the modelled

@@ -35,7 +35,13 @@ func errorIn(body []byte) (transport.Failure, bool) {
 	if json.Unmarshal(body, &e) != nil {
 		return transport.Failure{}, false
 	}
-	raw := bytes.TrimSpace(e.Error)
+	return errorMember(e.Error)
+}
+
+// errorMember reads the value of an error object's "error" member; ok is
+// false when it is missing or null.
+func errorMember(raw json.RawMessage) (transport.Failure, bool) {
+	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return transport.Failure{}, false
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
-	"strings"
 )
 
 // flexInt is an int64 as the Revive Adserver API writes it: a JSON number
@@ -71,15 +70,18 @@ func parseFlexInt(b []byte) (int64, error) {
 	case string(b) == "null":
 		return 0, nil
 	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return 0, errNotInteger
+		if inner := b[1:]; len(inner) > 0 && inner[len(inner)-1] == '"' && bytes.IndexByte(inner, '\\') < 0 {
+			b = inner[:len(inner)-1] // no escapes: the string is its own content
+		} else {
+			var s string
+			if err := json.Unmarshal(b, &s); err != nil {
+				return 0, errNotInteger
+			}
+			b = []byte(s)
 		}
-		s = strings.TrimSpace(s)
-		if s == "" {
+		if b = bytes.TrimSpace(b); len(b) == 0 {
 			return 0, nil // PHP servers write an unset number as ""
 		}
-		b = []byte(s)
 	}
 	v, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil {

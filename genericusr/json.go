@@ -38,7 +38,12 @@ func (u *User) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*u = User{
+	*u = j.user()
+	return nil
+}
+
+func (j *userJSON) user() User {
+	return User{
 		ID:               int64(j.ID),
 		ContactName:      j.ContactName,
 		EmailAddress:     j.EmailAddress,
@@ -46,7 +51,6 @@ func (u *User) UnmarshalJSON(b []byte) error {
 		DefaultAccountID: int64(j.DefaultAccountID),
 		Active:           bool(j.Active),
 	}
-	return nil
 }
 
 // MarshalJSON encodes the user with JSON numbers and a 0/1 active flag.
@@ -153,6 +157,23 @@ type userAnswer struct {
 }
 
 func (a *userAnswer) UnmarshalJSON(b []byte) error {
+	// One decoding reads a user and an error member alike. Should it fail
+	// (a member of the wrong type, say), the answer is read as before:
+	// first as an error object, then as a user.
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
+		var j struct {
+			userJSON
+			Error json.RawMessage `json:"error"`
+		}
+		if json.Unmarshal(t, &j) == nil {
+			if f, ok := errorMember(j.Error); ok {
+				a.fail = &f
+				return nil
+			}
+			a.user = j.userJSON.user()
+			return nil
+		}
+	}
 	if f, ok := errorIn(b); ok {
 		a.fail = &f
 		return nil
@@ -186,11 +207,20 @@ func (a *listAnswer) UnmarshalJSON(b []byte) error {
 		for k := range m {
 			keys = append(keys, k)
 		}
+		// Index keys first, in numeric order, then any other key in string
+		// order: one total order, so the users come out the same whatever
+		// the order of the members (mixing the two comparisons would not
+		// be one: "9" < "10" as numbers, "10" < "5a" < "9" as strings).
 		slices.SortFunc(keys, func(x, y string) int {
 			nx, ex := strconv.Atoi(x)
 			ny, ey := strconv.Atoi(y)
-			if ex == nil && ey == nil {
-				return cmp.Compare(nx, ny)
+			switch {
+			case ex == nil && ey == nil:
+				return cmp.Or(cmp.Compare(nx, ny), strings.Compare(x, y))
+			case ex == nil:
+				return -1
+			case ey == nil:
+				return 1
 			}
 			return strings.Compare(x, y)
 		})

@@ -2,6 +2,7 @@ package genericusr
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"net/mail"
@@ -147,6 +148,7 @@ func (c *Client) AddUser(ctx context.Context, in AddUserInput) (*User, error) {
 		Active:           flag(in.Active),
 	}
 	ctx = transport.WithCall(ctx, op, transport.NotIdempotent)
+	transport.AddSecrets(ctx, pw) // so that no error can quote it back
 	var resp *http.Response
 	var err error
 	if c.usePUT {
@@ -191,6 +193,9 @@ func (c *Client) ModifyUser(ctx context.Context, userID int64, in ModifyUserInpu
 		body.Password = &pw
 	}
 	ctx = transport.WithCall(ctx, op, transport.Idempotent)
+	if body.Password != nil {
+		transport.AddSecrets(ctx, *body.Password) // so that no error can quote it back
+	}
 	var resp *http.Response
 	var err error
 	if c.usePUT {
@@ -205,16 +210,25 @@ func (c *Client) ModifyUser(ctx context.Context, userID int64, in ModifyUserInpu
 // /usr/{userId}). An unknown id is an error matching usermgmt.ErrNotFound.
 //
 // Retries: idempotent, retried on 429, 5xx and transport errors. When an
-// attempt deleted the user but its answer was lost, the retry answers
-// "Unknown userId": DeleteUser then returns an error matching
-// usermgmt.ErrNotFound although the user was deleted by this call. Treat
-// ErrNotFound as success when all you need is the user gone.
+// earlier attempt of the same call may have been applied (its connection
+// dropped, or it met a 5xx) and the retry answers "Unknown userId", the
+// call succeeds: the earlier attempt deleted the user. When every attempt
+// fails without an answer, the error matches usermgmt.ErrOutcomeUnknown;
+// calling DeleteUser again is safe.
 func (c *Client) DeleteUser(ctx context.Context, userID int64) error {
 	const op = "deleteUser"
 	if err := validateID(op, "userID", userID); err != nil {
 		return err
 	}
 	ctx = transport.WithCall(ctx, op, transport.Idempotent)
+	err := c.deleteUser(ctx, userID)
+	if err != nil && transport.MaybeApplied(ctx) && errors.Is(err, usermgmt.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func (c *Client) deleteUser(ctx context.Context, userID int64) error {
 	resp, err := c.api.DeleteUser(ctx, userID)
 	if err != nil {
 		return err

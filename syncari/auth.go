@@ -20,14 +20,17 @@ import (
 // from client credentials, refreshes it once and resends when a call
 // answers 401 (the token may have been revoked or expired early).
 type authDoer struct {
-	next   *transport.Client
-	static string
+	next *transport.Client
+	// static is the configured Token, behind a pointer so that printing an
+	// authDoer (fmt dumps the struct a pointer field leads to when a Client
+	// value is printed with a verb such as %q) shows an address, not it.
+	static *string
 	tokens *tokenCache
 }
 
 func (a *authDoer) Do(req *http.Request) (*http.Response, error) {
 	if a.tokens == nil {
-		req.Header.Set("Authorization", "Bearer "+a.static)
+		req.Header.Set("Authorization", "Bearer "+*a.static)
 		return a.next.Do(req)
 	}
 	ctx := req.Context()
@@ -59,7 +62,8 @@ func (a *authDoer) Do(req *http.Request) (*http.Response, error) {
 // tokenCache fetches client-credentials tokens with golang.org/x/oauth2 and
 // shares one fetch among every concurrent caller. A caller whose context
 // ends stops waiting at once; the fetch itself goes on, bounded by the
-// client's timeout, for the callers still waiting.
+// client's timeout, for the callers still waiting, and is cancelled when
+// the last of them has gone, so that no goroutine outlives its callers.
 type tokenCache struct {
 	cc      clientcredentials.Config
 	fetchCx context.Context
@@ -69,8 +73,16 @@ type tokenCache struct {
 	mu       sync.Mutex
 	tok      *oauth2.Token
 	fresh    time.Time // when tok stops being used
-	inflight chan struct{}
-	err      error
+	inflight *fetch    // the fetch new callers join, nil when none runs
+}
+
+// fetch is one token request and the callers waiting for it. Its fields
+// other than done are guarded by tokenCache.mu.
+type fetch struct {
+	done    chan struct{} // closed when the request is over
+	err     error
+	waiters int
+	cancel  context.CancelFunc
 }
 
 func newTokenCache(t *transport.Client, tokenURL, id, secret string, timeout time.Duration) *tokenCache {
@@ -108,48 +120,60 @@ func (c *tokenCache) get(ctx context.Context) (string, error) {
 
 // token returns the cached token, fetching one if none is fresh.
 func (c *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
-	for {
-		c.mu.Lock()
-		if c.tok != nil && c.now().Before(c.fresh) {
-			tok := c.tok
-			c.mu.Unlock()
-			return tok, nil
-		}
-		wait := c.inflight
-		if wait == nil {
-			wait = make(chan struct{})
-			c.inflight = wait
-			go c.fetch(wait)
-		}
-		c.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("syncari: getToken: %w", ctx.Err())
-		case <-wait:
-		}
-		c.mu.Lock()
-		err := c.err
-		ok := c.tok != nil && c.now().Before(c.fresh)
-		c.mu.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, errors.New("syncari: getToken: the token endpoint issued a token that has already expired")
-		}
+	if err := ctx.Err(); err != nil { // start no fetch for a caller already gone
+		return nil, fmt.Errorf("syncari: getToken: %w", err)
 	}
+	c.mu.Lock()
+	if c.tok != nil && c.now().Before(c.fresh) {
+		tok := c.tok
+		c.mu.Unlock()
+		return tok, nil
+	}
+	f := c.inflight
+	if f == nil {
+		fctx, cancel := context.WithTimeout(c.fetchCx, c.timeout)
+		f = &fetch{done: make(chan struct{}), cancel: cancel}
+		c.inflight = f
+		go c.fetch(fctx, f)
+	}
+	f.waiters++
+	c.mu.Unlock()
+	select {
+	case <-ctx.Done():
+		c.mu.Lock()
+		f.waiters--
+		if f.waiters == 0 && c.inflight == f {
+			// Nobody waits any more: stop the request, and let the next
+			// caller start a fresh one rather than join a cancelled one.
+			c.inflight = nil
+			f.cancel()
+		}
+		c.mu.Unlock()
+		return nil, fmt.Errorf("syncari: getToken: %w", ctx.Err())
+	case <-f.done:
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f.waiters--
+	if f.err != nil {
+		return nil, f.err
+	}
+	if c.tok == nil || !c.now().Before(c.fresh) {
+		return nil, errors.New("syncari: getToken: the token endpoint issued a token that has already expired")
+	}
+	return c.tok, nil
 }
 
-func (c *tokenCache) fetch(done chan struct{}) {
-	ctx, cancel := context.WithTimeout(c.fetchCx, c.timeout)
-	defer cancel()
+func (c *tokenCache) fetch(ctx context.Context, f *fetch) {
+	defer f.cancel()
 	tok, err := c.cc.Token(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.inflight = nil
-	c.err = nil
+	if c.inflight == f {
+		c.inflight = nil
+	}
 	if err != nil {
-		c.err = tokenError(err, c.cc.ClientSecret)
+		f.err = tokenError(err, c.cc.ClientSecret)
 	} else {
 		c.tok = tok
 		now := c.now()
@@ -159,7 +183,7 @@ func (c *tokenCache) fetch(done chan struct{}) {
 		}
 		c.fresh = refreshAt(now, expiry)
 	}
-	close(done)
+	close(f.done)
 }
 
 // refreshAt returns when a token obtained at now and expiring at expiry
@@ -209,9 +233,9 @@ func tokenError(err error, secret string) error {
 			Provider:   provider,
 			Operation:  "getToken",
 			StatusCode: re.Response.StatusCode,
-			Code:       re.ErrorCode,
+			Code:       scrub(re.ErrorCode, secret),
 			Message:    scrub(msg, secret),
-			RequestID:  f.RequestID,
+			RequestID:  scrub(f.RequestID, secret),
 			Kind:       kind,
 		}
 	}
@@ -237,7 +261,7 @@ type Token struct {
 // one is about to expire. Clients configured with a static Token return it.
 func (c *Client) Token(ctx context.Context) (*Token, error) {
 	if c.auth.tokens == nil {
-		return &Token{AccessToken: usermgmt.Secret(c.auth.static), Type: "Bearer"}, nil
+		return &Token{AccessToken: usermgmt.Secret(*c.auth.static), Type: "Bearer"}, nil
 	}
 	t, err := c.auth.tokens.token(ctx)
 	if err != nil {

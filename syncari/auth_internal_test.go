@@ -2,7 +2,9 @@ package syncari
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -79,5 +81,61 @@ func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	c.invalidate("tok-2")
 	if got, _ := c.get(ctx); got != "tok-3" {
 		t.Errorf("after invalidation got %q, want tok-3", got)
+	}
+}
+
+// TestAbandonedTokenFetchIsCancelled checks that a token request nobody
+// waits for any more is cancelled, so that its goroutine does not outlive
+// the callers, and that the next caller starts a fresh request instead of
+// joining the cancelled one.
+func TestAbandonedTokenFetchIsCancelled(t *testing.T) {
+	t.Parallel()
+	arrived := make(chan struct{}, 2)
+	cancelled := make(chan struct{}, 2)
+	release := make(chan struct{})
+	var hang atomic.Bool
+	hang.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // so that the server notices the client going away
+		if hang.Load() {
+			arrived <- struct{}{}
+			select {
+			case <-r.Context().Done():
+				cancelled <- struct{}{}
+			case <-release:
+			}
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"tok-after","token_type":"Bearer","expires_in":3600}`)
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) }) // runs first: a failing test does not hang in Close
+	o, err := usermgmt.NewOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTokenCache(transport.New(transport.Config{Provider: provider, Options: o}), srv.URL, "id", "secret", time.Minute)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	for range 2 { // two callers share the fetch
+		go func() { _, err := c.get(ctx); errs <- err }()
+	}
+	<-arrived
+	cancel()
+	for range 2 {
+		if err := <-errs; !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	}
+	select {
+	case <-cancelled:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the token request went on after every caller had gone")
+	}
+	hang.Store(false)
+	if got, err := c.get(context.Background()); err != nil || got != "tok-after" {
+		t.Errorf("next caller: %q, %v; want a fresh fetch", got, err)
 	}
 }

@@ -83,7 +83,8 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 		LogHeaders: []string{"syncariId", "clientRequestId"},
 		Secrets:    []string{cfg.ClientSecret.Reveal(), cfg.Token.Reveal()},
 	})
-	a := &authDoer{next: t, static: cfg.Token.Reveal()}
+	static := cfg.Token.Reveal()
+	a := &authDoer{next: t, static: &static}
 	if oauth {
 		a.tokens = newTokenCache(t, tokenURL, cfg.ClientID, cfg.ClientSecret.Reveal(), o.Timeout)
 	}
@@ -108,12 +109,13 @@ func (c *Client) WithInstanceID(id string) *Client {
 // InstanceID returns the instance id sent as the syncariId header.
 func (c *Client) InstanceID() string { return c.instanceID }
 
-// call prepares one logical call: the operation name and retry class in the
-// context, and the headers every Syncari call carries. The clientRequestId
-// is the caller's idempotency key when set, otherwise a fresh UUID; every
-// attempt of the call sends the same one, so the server can recognise a
-// retried create.
-func (c *Client) call(ctx context.Context, op string) (context.Context, *string, *string) {
+// call prepares one logical call: the operation name and retry class idem
+// in the context, and the headers every Syncari call carries. Every call is
+// resent on a failure worth a retry: reads, the writes that set a state, and
+// creates, which carry a clientRequestId. That is the caller's idempotency
+// key when set, otherwise a fresh UUID; every attempt of the call sends the
+// same one, so the server can recognise a retried create.
+func (c *Client) call(ctx context.Context, op string, idem transport.Idempotency) (context.Context, *string, *string) {
 	key, ok := usermgmt.IdempotencyKey(ctx)
 	if !ok {
 		key = uuid.NewString()
@@ -122,7 +124,7 @@ func (c *Client) call(ctx context.Context, op string) (context.Context, *string,
 	if c.instanceID != "" {
 		inst = &c.instanceID
 	}
-	return transport.WithCall(ctx, op, transport.Idempotent), inst, &key
+	return transport.WithCall(ctx, op, idem), inst, &key
 }
 
 func inputError(op, field, reason string) error {

@@ -3,6 +3,7 @@ package syncari
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/usermgmt-go/sdk/internal/transport"
@@ -48,9 +49,15 @@ func failureFromEnvelope(body []byte) transport.Failure {
 	return f
 }
 
+// scrub replaces secret in s, as it is and as a form or query encodes it
+// (the token request sends it form-encoded, and a server may echo that).
 func scrub(s, secret string) string {
 	if secret == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, secret, "[REDACTED]")
+	s = strings.ReplaceAll(s, secret, "[REDACTED]")
+	if q := url.QueryEscape(secret); q != secret {
+		s = strings.ReplaceAll(s, q, "[REDACTED]")
+	}
+	return s
 }

@@ -31,7 +31,7 @@ type Privilege struct {
 // ListRoles returns the roles that can be granted.
 func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 	const op = "getRoles"
-	ctx, inst, key := c.call(ctx, op)
+	ctx, inst, key := c.call(ctx, op, transport.Idempotent)
 	resp, err := c.api.GetRoles(ctx, &wire.GetRolesParams{SyncariID: inst, ClientRequestID: key})
 	if err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func (c *Client) SetUserRoles(ctx context.Context, userID string, roles Roles) (
 	if err := validateRoles(op, roles); err != nil {
 		return nil, err
 	}
-	ctx, inst, key := c.call(ctx, op)
+	ctx, inst, key := c.call(ctx, op, transport.IdempotentWrite)
 	resp, err := c.api.SetUserRoles(ctx, userID, &wire.SetUserRolesParams{SyncariID: inst, ClientRequestID: key},
 		wire.SetUserRolesRequest{UserRoles: copyRoles(roles)})
 	return c.user(ctx, resp, err)
@@ -95,7 +95,7 @@ func (c *Client) RemoveUserRole(ctx context.Context, userID, roleID string) (*Us
 	if err := validateID(op, "roleID", roleID); err != nil {
 		return nil, err
 	}
-	ctx, inst, key := c.call(ctx, op)
+	ctx, inst, key := c.call(ctx, op, transport.IdempotentWrite)
 	resp, err := c.api.RemoveUserRole(ctx, userID, roleID, &wire.RemoveUserRoleParams{SyncariID: inst, ClientRequestID: key})
 	return c.user(ctx, resp, err)
 }

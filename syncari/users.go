@@ -2,6 +2,8 @@ package syncari
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"iter"
 	"math"
 	"net/http"
@@ -51,6 +53,20 @@ type User struct {
 // Active reports whether the user's status is ACTIVE.
 func (u *User) Active() bool { return u.Status == StatusActive }
 
+// Format prints the user as fmt would without it, with every verb and
+// flag, the ClientSecret redacted. It exists because fmt answers a verb it
+// cannot apply to a pointer (%s or %q on a *User inside another value, such
+// as usermgmt.User.Raw) by dumping the struct behind the pointer without
+// calling the methods of its fields, which would show the secret.
+func (u User) Format(f fmt.State, verb rune) {
+	type user User // the same fields, without this method
+	s := fmt.Sprintf(fmt.FormatString(f, verb), user(u))
+	if verb == 'v' && f.Flag('#') {
+		s = "syncari.User" + strings.TrimPrefix(s, "syncari.user")
+	}
+	_, _ = io.WriteString(f, s)
+}
+
 // CreateUserInput is a user to create.
 type CreateUserInput struct {
 	// Email is required.
@@ -76,7 +92,7 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 	if err := validateRoles(op, in.Roles); err != nil {
 		return nil, err
 	}
-	ctx, inst, key := c.call(ctx, op)
+	ctx, inst, key := c.call(ctx, op, transport.IdempotentWrite)
 	body := wire.CreateUserRequest{
 		Email:     in.Email,
 		FirstName: optional(in.FirstName),
@@ -119,7 +135,7 @@ func (c *Client) ListUsersPage(ctx context.Context, cursor string, opts *ListUse
 		n := int32(opts.PageSize)
 		limit = &n
 	}
-	ctx, inst, key := c.call(ctx, op)
+	ctx, inst, key := c.call(ctx, op, transport.Idempotent)
 	p := &wire.GetUsersParams{SyncariID: inst, ClientRequestID: key, Limit: limit, CursorToken: optional(cursor)}
 	resp, err := c.api.GetUsers(ctx, p)
 	if err != nil {
@@ -168,24 +184,29 @@ func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq
 }
 
 // DeactivateUser sets the user's status to INACTIVE (a soft deactivation:
-// Syncari has no delete) and returns the user.
+// Syncari has no delete) and returns the user. It is retried like a read;
+// when no answer proves the outcome, the error matches
+// usermgmt.ErrOutcomeUnknown, and calling it again is safe.
 func (c *Client) DeactivateUser(ctx context.Context, id string) (*User, error) {
 	const op = "deactivateUser"
 	if err := validateID(op, "id", id); err != nil {
 		return nil, err
 	}
-	ctx, inst, key := c.call(ctx, op)
+	// A GET that changes state: its failures may leave the outcome unknown.
+	ctx, inst, key := c.call(ctx, op, transport.IdempotentWrite)
 	resp, err := c.api.DeactivateUser(ctx, id, &wire.DeactivateUserParams{SyncariID: inst, ClientRequestID: key})
 	return c.user(ctx, resp, err)
 }
 
 // ActivateUser sets the user's status back to ACTIVE and returns the user.
+// Retries and errors are as DeactivateUser's.
 func (c *Client) ActivateUser(ctx context.Context, id string) (*User, error) {
 	const op = "activateUser"
 	if err := validateID(op, "id", id); err != nil {
 		return nil, err
 	}
-	ctx, inst, key := c.call(ctx, op)
+	// A GET that changes state: its failures may leave the outcome unknown.
+	ctx, inst, key := c.call(ctx, op, transport.IdempotentWrite)
 	resp, err := c.api.ActivateUser(ctx, id, &wire.ActivateUserParams{SyncariID: inst, ClientRequestID: key})
 	return c.user(ctx, resp, err)
 }

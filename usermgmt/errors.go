@@ -27,8 +27,9 @@ var (
 	ErrRateLimited = errors.New("usermgmt: rate limited")
 	// ErrOutcomeUnknown reports that a request which changes state was sent,
 	// but no answer proves whether the server applied it (a dropped
-	// connection, a timeout, a 5xx after the body was sent). Such a request
-	// is never resent blindly; see OutcomeUnknownError.
+	// connection, a timeout, a 5xx after the body was sent, a success answer
+	// whose body could not be read). Such a request is never resent blindly;
+	// see OutcomeUnknownError.
 	ErrOutcomeUnknown = errors.New("usermgmt: outcome unknown")
 	// ErrInvalidInput reports an argument rejected before anything was sent.
 	ErrInvalidInput = errors.New("usermgmt: invalid input")

@@ -26,9 +26,11 @@ const (
 // type directly.
 type Options struct {
 	// HTTPClient sends the requests. Nil means a client of the SDK's own
-	// with pooled connections. A caller's client is used as it is: its
-	// Transport, Jar, CheckRedirect and Timeout are honoured and never
-	// modified.
+	// with pooled connections. A caller's client is never modified and its
+	// Transport, Jar, CheckRedirect and Timeout are honoured, with one
+	// exception: the SDK sends through a copy that refuses a redirect to
+	// another scheme or host before consulting CheckRedirect, so that no
+	// credential (in a header or a resent body) can reach another host.
 	HTTPClient *http.Client
 	// Retry is the retry policy (see RetryPolicy).
 	Retry RetryPolicy

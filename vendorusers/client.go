@@ -52,8 +52,9 @@ func (f AuthenticatorFunc) Authenticate(req *http.Request) error { return f(req)
 // BearerToken returns the Authenticator that Config.Token stands for: it
 // sets "Authorization: Bearer <token>".
 func BearerToken(token usermgmt.Secret) Authenticator {
+	value := "Bearer " + token.Reveal() // built once, not on every call
 	return AuthenticatorFunc(func(req *http.Request) error {
-		req.Header.Set("Authorization", "Bearer "+token.Reveal())
+		req.Header.Set("Authorization", value)
 		return nil
 	})
 }

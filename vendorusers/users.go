@@ -295,6 +295,7 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 		Phone:           optional(in.Phone),
 	}
 	ctx = transport.WithCall(ctx, op, transport.NotIdempotent)
+	transport.AddSecrets(ctx, body.Password) // so that no error can quote it back
 	resp, err := c.api.CreateUser(ctx, body)
 	return c.user(ctx, resp, err)
 }

@@ -19,7 +19,7 @@ type ErrorReader func(resp *http.Response, body []byte) Failure
 // Read reads and closes resp's body. A 2xx body is returned for the caller
 // to decode; any other status becomes the typed error, read with readErr.
 func (c *Client) Read(ctx context.Context, resp *http.Response, readErr ErrorReader) ([]byte, error) {
-	body, err := io.ReadAll(resp.Body)
+	body, err := readAll(resp.Body, resp.ContentLength)
 	_ = resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		f := Failure{}
@@ -35,6 +35,35 @@ func (c *Client) Read(ctx context.Context, resp *http.Response, readErr ErrorRea
 		return nil, c.unreadable(ctx, resp, err)
 	}
 	return body, nil
+}
+
+// maxSizeHint bounds the buffer readAll allocates up front from a
+// Content-Length, so that a server announcing a large body it never sends
+// cannot make the client allocate it.
+const maxSizeHint = 1 << 20
+
+// readAll is io.ReadAll with a first buffer sized from the Content-Length
+// (n, or -1 when unknown): one allocation for a body of known length,
+// instead of the doublings and copies of io.ReadAll's 512-byte start.
+func readAll(r io.Reader, n int64) ([]byte, error) {
+	size := 512
+	if n >= 0 && n < maxSizeHint {
+		size = int(n) + 1 // room for the read that sees io.EOF
+	}
+	b := make([]byte, 0, size)
+	for {
+		k, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+k]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // DecodeJSON reads resp and decodes a 2xx JSON body into a new T.
@@ -53,15 +82,22 @@ func DecodeJSON[T any](c *Client, ctx context.Context, resp *http.Response, read
 	return v, nil
 }
 
-// unreadable reports a 2xx answer whose body could not be read or decoded:
-// the server did apply the request, but its result is not known.
+// unreadable reports a 2xx answer whose body could not be read or decoded
+// (cut short, malformed, over the size cap). For a call that may change
+// state the error is an *usermgmt.OutcomeUnknownError: the status says the
+// server took the request, but some APIs report failures inside a 2xx body,
+// so only a look-up can tell whether the change was applied.
 func (c *Client) unreadable(ctx context.Context, resp *http.Response, err error) error {
-	return &usermgmt.APIError{
+	e := &usermgmt.APIError{
 		Provider:   c.provider,
 		Operation:  Operation(ctx),
 		StatusCode: resp.StatusCode,
-		Message:    c.scrub(fmt.Sprintf("the server answered %d but its response could not be read: %v", resp.StatusCode, err)),
+		Message:    c.scrubber(ctx, resp)(fmt.Sprintf("the server answered %d but its response could not be read: %v", resp.StatusCode, err)),
 	}
+	if changesState(ctx, resp.Request) {
+		return &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: e.Operation, Err: e}
+	}
+	return e
 }
 
 func isJSON(resp *http.Response) bool {

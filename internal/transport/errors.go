@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,16 +29,17 @@ type Failure struct {
 // server may have applied it before failing. Known secrets are scrubbed from
 // every message.
 func (c *Client) APIError(ctx context.Context, resp *http.Response, f Failure) error {
+	scrub := c.scrubber(ctx, resp)
 	e := &usermgmt.APIError{
 		Provider:  c.provider,
 		Operation: Operation(ctx),
-		Code:      c.scrub(f.Code),
-		Message:   c.scrub(f.Message),
-		RequestID: f.RequestID,
+		Code:      scrub(f.Code),
+		Message:   scrub(f.Message),
+		RequestID: scrub(f.RequestID),
 		Kind:      f.Kind,
 	}
 	for _, m := range f.Messages {
-		e.Messages = append(e.Messages, c.scrub(m))
+		e.Messages = append(e.Messages, scrub(m))
 	}
 	if resp == nil {
 		return e
@@ -46,7 +48,7 @@ func (c *Client) APIError(ctx context.Context, resp *http.Response, f Failure) e
 	if e.RequestID == "" {
 		for _, h := range []string{"X-Request-Id", "X-Correlation-Id", "Request-Id"} {
 			if v := resp.Header.Get(h); v != "" {
-				e.RequestID = v
+				e.RequestID = scrub(v)
 				break
 			}
 		}
@@ -75,7 +77,7 @@ func changesState(ctx context.Context, req *http.Request) bool {
 		}
 		return !safeMethod(req.Method)
 	}
-	if cl := callFrom(ctx); cl != nil && cl.idempotency == NotIdempotent {
+	if cl := callFrom(ctx); cl != nil && (cl.idempotency == NotIdempotent || cl.idempotency == IdempotentWrite) {
 		return true
 	}
 	return false
@@ -85,16 +87,32 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-func (c *Client) scrub(s string) string {
-	for _, sec := range c.secrets { // only secrets of minSecretLen or more: see New
-		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, redacted)
-		}
-		if q := url.QueryEscape(sec); q != sec && strings.Contains(s, q) {
-			s = strings.ReplaceAll(s, q, redacted)
+// scrubber returns a function that replaces in a message every secret the
+// client was configured with and every secret of the call behind ctx or
+// resp (see AddSecrets), as it is and query-escaped.
+func (c *Client) scrubber(ctx context.Context, resp *http.Response) func(string) string {
+	secrets := slices.Clone(c.secrets.values) // only secrets of minSecretLen or more: see New
+	if cl := callFrom(ctx); cl != nil {
+		secrets = append(secrets, cl.secrets.values()...)
+	}
+	if resp != nil && resp.Request != nil {
+		if cl := callFrom(resp.Request.Context()); cl != nil {
+			secrets = append(secrets, cl.secrets.values()...)
 		}
 	}
-	return s
+	// Longest first, so that a secret containing another goes as a whole.
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	return func(s string) string {
+		for _, sec := range secrets {
+			if strings.Contains(s, sec) {
+				s = strings.ReplaceAll(s, sec, redacted)
+			}
+			if q := url.QueryEscape(sec); q != sec && strings.Contains(s, q) {
+				s = strings.ReplaceAll(s, q, redacted)
+			}
+		}
+		return s
+	}
 }
 
 // Input returns a *usermgmt.InputError for this provider.

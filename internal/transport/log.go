@@ -13,12 +13,12 @@ const redacted = "[REDACTED]"
 // headerAttrs renders h for a log record: the value of an allow-listed header
 // as it is, every other header as "[REDACTED]". An allow-list, not a
 // deny-list, so that a header nobody thought of cannot leak a credential.
-func (c *Client) headerAttrs(h http.Header) slog.Attr {
+func (c *Client) headerAttrs(h http.Header, scrub func(string) string) slog.Attr {
 	attrs := make([]any, 0, len(h))
 	for name, vals := range h {
 		v := redacted
 		if c.logged[name] && len(vals) > 0 {
-			v = vals[0]
+			v = scrub(vals[0]) // a server may echo a credential in any header
 		}
 		attrs = append(attrs, slog.String(name, v))
 	}
@@ -33,7 +33,7 @@ func (c *Client) logRequest(_ retryablehttp.Logger, req *http.Request, attempt i
 		slog.Int("attempt", attempt+1),
 		slog.String("method", req.Method),
 		slog.String("url", redactURL(req.URL.String())),
-		c.headerAttrs(req.Header),
+		c.headerAttrs(req.Header, c.scrubber(ctx, nil)),
 	)
 }
 
@@ -44,10 +44,11 @@ func (c *Client) logResponse(_ retryablehttp.Logger, resp *http.Response) {
 		ctx = resp.Request.Context()
 		op = Operation(ctx)
 	}
+	scrub := c.scrubber(ctx, resp)
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: response",
 		slog.String("provider", c.provider),
 		slog.String("operation", op),
 		slog.Int("status", resp.StatusCode),
-		c.headerAttrs(resp.Header),
+		c.headerAttrs(resp.Header, scrub),
 	)
 }

@@ -10,6 +10,7 @@ package transport
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -18,8 +19,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -56,12 +59,22 @@ type Client struct {
 	policy    usermgmt.RetryPolicy
 	logger    *slog.Logger
 	userAgent string
-	timeout   time.Duration
-	maxBody   int64
-	logged    map[string]bool
-	secrets   []string
-	wait      func(time.Duration) time.Duration
+	// uaHeader is userAgent as a header value, built once and shared by
+	// every request: nothing in a request's life writes into it.
+	uaHeader []string
+	timeout  time.Duration
+	maxBody  int64
+	logged   map[string]bool
+	// secrets sit behind a pointer: fmt prints a pointer met inside a
+	// value as an address, never what it points to, so that no way of
+	// printing a value holding a Client (even with a verb such as %q or %s,
+	// which fmt answers by dumping the struct) can show them.
+	secrets *secretList
+	wait    func(time.Duration) time.Duration
 }
+
+// secretList holds the secrets a Client was configured with.
+type secretList struct{ values []string }
 
 var defaultLogHeaders = []string{
 	"Accept", "Content-Type", "Content-Length", "User-Agent", "Retry-After", "Date",
@@ -73,10 +86,19 @@ func New(cfg Config) *Client {
 	o := cfg.Options
 	hc := o.HTTPClient
 	if hc == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// One client serves every call to one host, often many at once
+		// (usermgmt.Provision runs calls concurrently): keep as many idle
+		// connections to that host as the pool holds in all, instead of
+		// net/http's default of 2, so that concurrent calls reuse
+		// connections rather than open (and handshake) new ones.
+		tr.MaxIdleConnsPerHost = tr.MaxIdleConns
 		hc = &http.Client{
-			Transport:     http.DefaultTransport.(*http.Transport).Clone(),
+			Transport:     tr,
 			CheckRedirect: sameHostRedirects,
 		}
+	} else {
+		hc = guardRedirects(hc)
 	}
 	c := &Client{
 		provider:  cfg.Provider,
@@ -87,11 +109,13 @@ func New(cfg Config) *Client {
 		timeout:   o.Timeout,
 		maxBody:   o.MaxResponseBytes,
 		logged:    map[string]bool{},
+		secrets:   &secretList{},
 		wait:      cfg.Wait,
 	}
 	if o.UserAgent != "" {
 		c.userAgent += " " + o.UserAgent
 	}
+	c.uaHeader = []string{c.userAgent}
 	for _, list := range [][]string{defaultLogHeaders, cfg.LogHeaders, o.LogHeaders} {
 		for _, h := range list {
 			c.logged[http.CanonicalHeaderKey(h)] = true
@@ -101,7 +125,7 @@ func New(cfg Config) *Client {
 		// A very short secret would scrub ordinary words from messages
 		// ("t" out of "text"); such a secret is weak anyway.
 		if len(s) >= minSecretLen {
-			c.secrets = append(c.secrets, s)
+			c.secrets.values = append(c.secrets.values, s)
 		}
 	}
 	c.rc = &retryablehttp.Client{
@@ -137,12 +161,42 @@ func sameHostRedirects(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errors.New("stopped after 10 redirects")
 	}
+	return refuseOtherHost(req, via)
+}
+
+// refuseOtherHost refuses a redirect to a scheme or host other than the
+// one the first request went to. Go's client drops Authorization on such a
+// redirect, but not other headers, and a 307 or 308 resends the body, which
+// carries the credentials of some APIs (DBSync's).
+func refuseOtherHost(req *http.Request, via []*http.Request) error {
 	first := via[0].URL
 	if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
 		return fmt.Errorf("refusing redirect from %s://%s to %s://%s: credentials are only sent to the configured host",
 			first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)
 	}
 	return nil
+}
+
+// guardRedirects returns a copy of the caller's client whose CheckRedirect
+// refuses a redirect to another scheme or host, then defers to the caller's
+// CheckRedirect (or Go's default of 10 redirects). The caller's client is
+// not modified; the copy shares its Transport, Jar and Timeout.
+func guardRedirects(hc *http.Client) *http.Client {
+	cp := *hc
+	next := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := refuseOtherHost(req, via); err != nil {
+			return err
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cp
 }
 
 // Idempotency says whether a request may be sent more than once.
@@ -162,6 +216,11 @@ const (
 	// its method, e.g. a search sent as POST: it is retried like a GET and
 	// its failures never report an unknown outcome.
 	ReadOnly
+	// IdempotentWrite marks a request that changes state whatever its
+	// method, and whose repetition has the effect of one, e.g. a GET that
+	// deactivates a user: it is retried like Idempotent, and its failures
+	// report an unknown outcome like those of any other write.
+	IdempotentWrite
 )
 
 type callKey struct{}
@@ -172,6 +231,9 @@ type call struct {
 	// applied is shared by every copy of the call: whether any attempt may
 	// have been applied without an answer saying so (see MaybeApplied).
 	applied *atomic.Bool
+	// secrets is shared by every copy of the call too: the credential values
+	// it sent (see AddSecrets and recordSecrets).
+	secrets *secretSet
 	// set by the transport while the call runs
 	method       string
 	idempotent   bool
@@ -179,11 +241,12 @@ type call struct {
 }
 
 // changesState reports whether the call may change state on the server:
-// every method but GET, HEAD and OPTIONS, and any call marked NotIdempotent.
-// Only such calls can end with an unknown outcome worth reporting.
+// every method but GET, HEAD and OPTIONS, and any call marked NotIdempotent
+// or IdempotentWrite. Only such calls can end with an unknown outcome worth
+// reporting.
 func (c *call) changesState() bool {
 	switch c.idempotency {
-	case NotIdempotent:
+	case NotIdempotent, IdempotentWrite:
 		return true
 	case ReadOnly:
 		return false
@@ -198,7 +261,87 @@ func (c *call) changesState() bool {
 // WithCall returns a context that names the logical call made with it and
 // says whether it may be resent. Provider code wraps every call with it.
 func WithCall(ctx context.Context, operation string, idem Idempotency) context.Context {
-	return context.WithValue(ctx, callKey{}, &call{op: operation, idempotency: idem, applied: new(atomic.Bool)})
+	s := &callState{call: call{op: operation, idempotency: idem}}
+	s.call.applied, s.call.secrets = &s.applied, &s.secrets
+	s.secrets.list = s.secrets.buf[:0]
+	return context.WithValue(ctx, callKey{}, &s.call)
+}
+
+// callState is a call with the state its copies share, in one allocation.
+type callState struct {
+	call    call
+	applied atomic.Bool
+	secrets secretSet
+}
+
+// AddSecrets registers values that the call named by WithCall in ctx sends
+// in its body, such as a user's password, so that no error of the call
+// quotes them, even when a server echoes them back. Header credentials need
+// no registering: every value of a header that is not on the logging
+// allow-list is treated as a secret of its call.
+func AddSecrets(ctx context.Context, values ...string) {
+	if cl := callFrom(ctx); cl != nil {
+		for _, v := range values {
+			cl.secrets.add(v)
+		}
+	}
+}
+
+// secretSet holds the secrets of one logical call. It is safe for
+// concurrent use; a nil set holds nothing.
+type secretSet struct {
+	mu   sync.Mutex
+	list []string
+	buf  [4]string // list's first backing array: a call rarely has more
+}
+
+func (s *secretSet) add(v string) {
+	// A very short value would scrub ordinary words from messages; see New.
+	if s == nil || len(v) < minSecretLen {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.Contains(s.list, v) {
+		s.list = append(s.list, v)
+	}
+}
+
+func (s *secretSet) values() []string {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.list)
+}
+
+// recordSecrets adds to the call's secrets the values of req's headers
+// that are not on the logging allow-list, the credential of a
+// "<scheme> <credential>" value on its own, and the password of a Basic
+// credential.
+func (c *Client) recordSecrets(cl *call, h http.Header) {
+	for name, vals := range h {
+		if c.logged[http.CanonicalHeaderKey(name)] {
+			continue
+		}
+		for _, v := range vals {
+			cl.secrets.add(v)
+			scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
+			if !ok {
+				continue
+			}
+			cred = strings.TrimSpace(cred)
+			cl.secrets.add(cred)
+			if strings.EqualFold(scheme, "Basic") {
+				if b, err := base64.StdEncoding.DecodeString(cred); err == nil {
+					if _, pw, ok := strings.Cut(string(b), ":"); ok {
+						cl.secrets.add(pw)
+					}
+				}
+			}
+		}
+	}
 }
 
 // MaybeApplied reports whether an attempt of the call named by WithCall in
@@ -249,14 +392,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	cl := callFrom(ctx)
 	if cl == nil {
-		cl = &call{op: "request"}
+		cl = &call{op: "request", secrets: new(secretSet)}
 	} else {
 		cp := *cl // one state per Do, even when a caller reuses the context
 		cl = &cp
 	}
 	cl.method = req.Method
+	c.recordSecrets(cl, req.Header)
 	switch cl.idempotency {
-	case Idempotent, ReadOnly:
+	case Idempotent, ReadOnly, IdempotentWrite:
 		cl.idempotent = true
 	case NotIdempotent:
 		cl.idempotent = false
@@ -273,7 +417,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	}
 	req = req.WithContext(ctx)
 	if req.Header.Get("User-Agent") == "" {
-		req.Header.Set("User-Agent", c.userAgent)
+		req.Header["User-Agent"] = c.uaHeader
 	}
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
@@ -365,7 +509,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if c.logger != nil {
 			c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: attempt failed",
 				slog.String("provider", c.provider), slog.String("operation", cl.op),
-				slog.String("error", unwrapURLError(err).Error()))
+				slog.String("error", c.scrubber(ctx, nil)(unwrapURLError(err).Error())))
 		}
 		sent := !neverSent(err)
 		if sent {
@@ -441,12 +585,14 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if v[0] >= '0' && v[0] <= '9' {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
+		// delay-seconds is any run of digits (RFC 9110, 10.2.3): one too
+		// large for a Duration asks for the longest wait, not for none.
+		if strings.Trim(v, "0123456789") != "" {
 			return 0, false
 		}
-		const maxSeconds = int64(1<<63-1) / int64(time.Second)
-		if n > maxSeconds {
+		const maxSeconds = uint64(1<<63-1) / uint64(time.Second)
+		n, err := strconv.ParseUint(v, 10, 64) // digits only: the one error is ErrRange
+		if err != nil || n > maxSeconds {
 			n = maxSeconds
 		}
 		return time.Duration(n) * time.Second, true
