@@ -83,6 +83,10 @@ func TestProvisionUpdatesExistingWhenAsked(t *testing.T) {
 	if rs[1].Outcome != usermgmt.OutcomeUpdated || rs[1].User.Name != "Renamed Person" {
 		t.Errorf("result = %+v", rs[1])
 	}
+	// Users whose fields already match are not updated at all.
+	if rs[0].Outcome != usermgmt.OutcomeExisting || rs[2].Outcome != usermgmt.OutcomeExisting {
+		t.Errorf("unchanged users: %v, %v; want existing", rs[0].Outcome, rs[2].Outcome)
+	}
 }
 
 // gate is a Directory whose creates wait until limit of them are in flight,
