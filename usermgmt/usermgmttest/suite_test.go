@@ -80,3 +80,21 @@ func TestBrokenDirectoriesFailTheSuite(t *testing.T) {
 		})
 	}
 }
+
+// TestFaultVocabularyMatchesTheFakes keeps the public names of the fault
+// kinds in step with the fakes' own.
+func TestFaultVocabularyMatchesTheFakes(t *testing.T) {
+	kinds := map[usermgmttest.FaultKind]string{
+		usermgmttest.Fail: "Fail", usermgmttest.DropBefore: "DropBefore", usermgmttest.DropAfter: "DropAfter",
+		usermgmttest.FailAfter: "FailAfter", usermgmttest.Delay: "Delay", usermgmttest.DelayAfter: "DelayAfter",
+		usermgmttest.Truncate: "Truncate", usermgmttest.Replace: "Replace", usermgmttest.Pad: "Pad",
+	}
+	for k, name := range kinds {
+		if k.String() != name {
+			t.Errorf("%d is %s, want %s", int(k), k, name)
+		}
+	}
+	if usermgmttest.Fail.AfterHandling() || !usermgmttest.DropAfter.AfterHandling() {
+		t.Error("AfterHandling is wrong")
+	}
+}
