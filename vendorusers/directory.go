@@ -158,14 +158,21 @@ func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, e
 	return d.find(ctx, op, "username "+strconv.Quote(key), func(u *User) bool { return strings.EqualFold(u.Email, key) })
 }
 
+// find walks every user, archived ones included, and skips the archived
+// ones itself: asking the API for non-archived users only would let a user
+// archived meanwhile shift the offset pages and hide another. A user
+// renamed meanwhile can still move between pages (the API sorts by name
+// only), so a walk that finds nothing is made once more before the user is
+// reported missing.
 func (d *Directory) find(ctx context.Context, op, what string, match func(*User) bool) (*usermgmt.User, error) {
-	archived := false
-	for u, err := range d.c.ListUsers(ctx, &ListOptions{Archived: &archived}) {
-		if err != nil {
-			return nil, err
-		}
-		if match(&u) {
-			return toDirectoryUser(&u), nil
+	for range 2 {
+		for u, err := range d.c.ListUsers(ctx, nil) {
+			if err != nil {
+				return nil, err
+			}
+			if !u.Details.Archived && match(&u) {
+				return toDirectoryUser(&u), nil
+			}
 		}
 	}
 	return nil, &usermgmt.APIError{Provider: provider, Operation: op, Message: "no user with " + what, Kind: usermgmt.ErrNotFound}
