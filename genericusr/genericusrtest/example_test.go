@@ -1,0 +1,39 @@
+package genericusrtest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/usermgmt-go/sdk/genericusr"
+	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
+	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
+)
+
+// A fake answers like the real API, fails on demand, and records what it
+// received.
+func ExampleNewServer() {
+	srv := genericusrtest.NewServer()
+	defer srv.Close()
+	client, err := genericusr.New(srv.Config(), usermgmt.WithRetry(usermgmt.NoRetries()))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+
+	// The next getUser answers 503 with Retry-After: 120.
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getUser", Status: 503, RetryAfter: "120"})
+	_, err = client.GetUser(ctx, 1)
+	var apiErr *usermgmt.APIError
+	fmt.Println(errors.As(err, &apiErr) && apiErr.StatusCode == 503, apiErr.RetryAfter)
+
+	for _, r := range srv.Requests() {
+		if r.Operation == "getUser" {
+			fmt.Println(r.Method, r.Status, r.Fault)
+		}
+	}
+	// Output:
+	// true 2m0s
+	// GET 503 fail 503
+}
