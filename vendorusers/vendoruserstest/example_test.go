@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/usermgmt-go/sdk/vendorusers"
-	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
+	"github.com/usermgmt-go/sdk/vendorusers"
+	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
 
 // A fake answers like the real API, fails on demand, and records what it
