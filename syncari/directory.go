@@ -2,6 +2,7 @@ package syncari
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -64,9 +65,14 @@ func (d *Directory) toUser(u *User) *usermgmt.User {
 
 // CreateUser creates the user; see the type's documentation.
 func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
-	if _, ok := usermgmt.IdempotencyKey(ctx); !ok {
-		ctx = usermgmt.WithIdempotencyKey(ctx, uuid.NewString())
+	// One key for this logical create, reused by every attempt CreateOnce
+	// makes; the caller's key when set. The look-up and the deactivation
+	// are other calls, and carry no key of the create's.
+	key, ok := usermgmt.IdempotencyKey(ctx)
+	if !ok {
+		key = uuid.NewString()
 	}
+	ctx = usermgmt.WithIdempotencyKey(ctx, "")
 	email := in.Email
 	if email == "" {
 		email = in.Username
@@ -77,7 +83,7 @@ func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput)
 		req.Roles = Roles{d.c.instanceID: slices.Clone(in.Roles)}
 	}
 	u, err := directory.CreateOnce(ctx, provider, email, func(ctx context.Context) (*usermgmt.User, error) {
-		u, err := d.c.CreateUser(ctx, req)
+		u, err := d.c.CreateUser(usermgmt.WithIdempotencyKey(ctx, key), req)
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +92,11 @@ func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput)
 	if err != nil || !in.Inactive {
 		return u, err
 	}
-	return d.SetActive(ctx, u.ID, false)
+	du, err := d.SetActive(ctx, u.ID, false)
+	if err != nil {
+		return nil, fmt.Errorf("%s: CreateUser: the user was created with id %s but deactivating it failed: %w", provider, u.ID, err)
+	}
+	return du, nil
 }
 
 // GetUser returns the user with the id, found by listing.

@@ -186,6 +186,9 @@ feed:
 
 func provisionOne(ctx context.Context, dir Directory, in CreateUserInput, found *User, o *ProvisionOptions, r *ProvisionResult) {
 	r.Err = nil
+	// Each user is its own logical create: a key the caller set on ctx
+	// must not make the server answer every create with the first.
+	ctx = WithIdempotencyKey(ctx, "")
 	switch {
 	case found != nil && o.UpdateExisting && dir.Capabilities().Update:
 		change, ok := changes(in, found)

@@ -276,3 +276,23 @@ func TestProvisionReRunAfterCancellation(t *testing.T) {
 		})
 	}
 }
+
+// TestProvisionIgnoresACallersIdempotencyKey: a key set on the context of a
+// whole provisioning run must not turn every create into a replay of the
+// first.
+func TestProvisionIgnoresACallersIdempotencyKey(t *testing.T) {
+	envs := open(t)
+	e := envs[0] // syncari: the one API with keys
+	want := users(3, "keyed")
+	ctx := usermgmt.WithIdempotencyKey(context.Background(), "batch-1")
+	results, err := usermgmt.Provision(ctx, e.dir, want, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range results {
+		if r.Outcome != usermgmt.OutcomeCreated || r.User == nil || !strings.EqualFold(r.User.Email, want[i].Email) {
+			t.Errorf("result %d = %+v", i, r)
+		}
+	}
+	checkExactlyOnce(t, e, want)
+}
