@@ -91,7 +91,7 @@ func safeMethod(m string) bool {
 // client was configured with and every secret of the call behind ctx or
 // resp (see AddSecrets), as it is and query-escaped.
 func (c *Client) scrubber(ctx context.Context, resp *http.Response) func(string) string {
-	secrets := slices.Clone(c.secrets.values) // only secrets of minSecretLen or more: see New
+	secrets := slices.Clone(c.secrets.values) // see minKnownSecretLen
 	if cl := callFrom(ctx); cl != nil {
 		secrets = append(secrets, cl.secrets.values()...)
 	}

@@ -48,8 +48,15 @@ type Config struct {
 	Wait func(time.Duration) time.Duration
 }
 
-// minSecretLen is the shortest secret scrubbed from error messages.
-const minSecretLen = 6
+// The shortest secrets scrubbed from error messages. A known secret (a
+// configured credential, a password a call sends, the password of a Basic
+// credential) is scrubbed from three characters on; a header value that is
+// only presumed secret (it is off the logging allow-list) from six, so that
+// ordinary words of a message are not mangled ("t" out of "text").
+const (
+	minKnownSecretLen = 3
+	minSecretLen      = 6
+)
 
 // Client sends requests with retries. It is safe for concurrent use.
 type Client struct {
@@ -124,12 +131,12 @@ func New(cfg Config) *Client {
 	for _, s := range cfg.Secrets {
 		// A very short secret would scrub ordinary words from messages
 		// ("t" out of "text"); such a secret is weak anyway.
-		if len(s) >= minSecretLen {
+		if len(s) >= minKnownSecretLen {
 			c.secrets.values = append(c.secrets.values, s)
 		}
 	}
 	c.rc = &retryablehttp.Client{
-		HTTPClient:   hc,
+		HTTPClient:   keepIdleConnections(hc),
 		Logger:       nil, // go-retryablehttp's own logging writes URLs to stderr; we log ourselves
 		RetryWaitMin: c.policy.BaseDelay,
 		RetryWaitMax: c.policy.MaxDelay,
@@ -176,6 +183,26 @@ func refuseOtherHost(req *http.Request, via []*http.Request) error {
 	}
 	return nil
 }
+
+// keepIdleConnections returns a copy of hc whose Transport does not pass
+// CloseIdleConnections on: go-retryablehttp calls it whenever a call fails
+// or is cancelled, which would drop the idle connections of every other
+// call sharing the pool (the caller's whole *http.Client, or every worker
+// of a bulk run).
+func keepIdleConnections(hc *http.Client) *http.Client {
+	cp := *hc
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	cp.Transport = roundTripOnly{rt}
+	return &cp
+}
+
+// roundTripOnly hides every method of a RoundTripper but RoundTrip.
+type roundTripOnly struct{ rt http.RoundTripper }
+
+func (r roundTripOnly) RoundTrip(req *http.Request) (*http.Response, error) { return r.rt.RoundTrip(req) }
 
 // guardRedirects returns a copy of the caller's client whose CheckRedirect
 // refuses a redirect to another scheme or host, then defers to the caller's
@@ -282,7 +309,7 @@ type callState struct {
 func AddSecrets(ctx context.Context, values ...string) {
 	if cl := callFrom(ctx); cl != nil {
 		for _, v := range values {
-			cl.secrets.add(v)
+			cl.secrets.add(v, minKnownSecretLen)
 		}
 	}
 }
@@ -295,9 +322,9 @@ type secretSet struct {
 	buf  [4]string // list's first backing array: a call rarely has more
 }
 
-func (s *secretSet) add(v string) {
-	// A very short value would scrub ordinary words from messages; see New.
-	if s == nil || len(v) < minSecretLen {
+func (s *secretSet) add(v string, minLen int) {
+	// A very short value would scrub ordinary words from messages.
+	if s == nil || len(v) < minLen {
 		return
 	}
 	s.mu.Lock()
@@ -326,17 +353,17 @@ func (c *Client) recordSecrets(cl *call, h http.Header) {
 			continue
 		}
 		for _, v := range vals {
-			cl.secrets.add(v)
+			cl.secrets.add(v, minSecretLen)
 			scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
 			if !ok {
 				continue
 			}
 			cred = strings.TrimSpace(cred)
-			cl.secrets.add(cred)
+			cl.secrets.add(cred, minSecretLen)
 			if strings.EqualFold(scheme, "Basic") {
 				if b, err := base64.StdEncoding.DecodeString(cred); err == nil {
 					if _, pw, ok := strings.Cut(string(b), ":"); ok {
-						cl.secrets.add(pw)
+						cl.secrets.add(pw, minKnownSecretLen)
 					}
 				}
 			}

@@ -478,3 +478,47 @@ func TestRedirectToAnotherHostIsRefused(t *testing.T) {
 		t.Error("credentials reached the other host")
 	}
 }
+
+// TestShortKnownSecretsAreScrubbed: a short password that a call sends is
+// scrubbed from an error that echoes it, as long ones are.
+func TestShortKnownSecretsAreScrubbed(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(400)
+		_, _ = w.Write([]byte(`password abc12 rejected`))
+	})
+	c := New(Config{Provider: "test", Options: mustOptions(t)})
+	ctx := WithCall(context.Background(), "op", ByMethod)
+	AddSecrets(ctx, "abc12")
+	req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL, strings.NewReader(`{"password":"abc12"}`))
+	resp, err := c.Do(req)
+	if err == nil {
+		_, err = c.Read(ctx, resp, func(_ *http.Response, body []byte) Failure { return Failure{Message: string(body)} })
+	}
+	if err == nil || strings.Contains(err.Error(), "abc12") || !strings.Contains(err.Error(), "[REDACTED]") {
+		t.Errorf("err = %v; want the short password redacted", err)
+	}
+}
+
+// closeCounter counts CloseIdleConnections calls on a transport.
+type closeCounter struct {
+	http.RoundTripper
+	closes atomic.Int32
+}
+
+func (c *closeCounter) CloseIdleConnections() { c.closes.Add(1) }
+
+// TestFailedCallsKeepThePool: a failed or cancelled call must not close the
+// idle connections that other calls share.
+func TestFailedCallsKeepThePool(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, status(503, ""))
+	cc := &closeCounter{RoundTripper: http.DefaultTransport}
+	c := New(Config{Provider: "test", Options: mustOptions(t, usermgmt.WithHTTPClient(&http.Client{Transport: cc}), fastRetries())})
+	if _, err := send(t, c, context.Background(), "GET", srv.URL, ByMethod); err == nil {
+		t.Fatal("want the 503 to fail the call")
+	}
+	if n := cc.closes.Load(); n != 0 {
+		t.Errorf("CloseIdleConnections called %d times", n)
+	}
+}
