@@ -202,7 +202,9 @@ func keepIdleConnections(hc *http.Client) *http.Client {
 // roundTripOnly hides every method of a RoundTripper but RoundTrip.
 type roundTripOnly struct{ rt http.RoundTripper }
 
-func (r roundTripOnly) RoundTrip(req *http.Request) (*http.Response, error) { return r.rt.RoundTrip(req) }
+func (r roundTripOnly) RoundTrip(req *http.Request) (*http.Response, error) {
+	return r.rt.RoundTrip(req)
+}
 
 // guardRedirects returns a copy of the caller's client whose CheckRedirect
 // refuses a redirect to another scheme or host, then defers to the caller's
