@@ -174,13 +174,19 @@ func (c *Client) ListUsersPage(ctx context.Context, cursor string, opts *ListUse
 //		fmt.Println(u.Email)
 //	}
 func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2[User, error] {
-	return usermgmt.Paginate(ctx, "", func(ctx context.Context, cursor string) ([]User, string, bool, error) {
-		p, err := c.ListUsersPage(ctx, cursor, opts)
-		if err != nil {
-			return nil, "", false, err
-		}
-		return p.Users, p.NextCursor, p.NextCursor != "", nil
-	})
+	return func(yield func(User, error) bool) {
+		// A cursor seen before means the server is going round in a
+		// circle: stop rather than list the same users for ever.
+		seen := map[string]bool{}
+		usermgmt.Paginate(ctx, "", func(ctx context.Context, cursor string) ([]User, string, bool, error) {
+			seen[cursor] = true
+			p, err := c.ListUsersPage(ctx, cursor, opts)
+			if err != nil {
+				return nil, "", false, err
+			}
+			return p.Users, p.NextCursor, p.NextCursor != "" && !seen[p.NextCursor], nil
+		})(yield)
+	}
 }
 
 // DeactivateUser sets the user's status to INACTIVE (a soft deactivation:

@@ -233,15 +233,26 @@ func (c *Client) ListUsers(ctx context.Context, opts *ListOptions) iter.Seq2[Use
 	if limit < 1 || limit > MaxLimit {
 		return usermgmt.Failed[User](inputError(op, "PageSize", "must be between 1 and 100, or 0 for the default of 100"))
 	}
-	return usermgmt.Paginate(ctx, 0, func(ctx context.Context, offset int) ([]User, int, bool, error) {
-		q := *p
-		q.Offset, q.Limit = &offset, &limit
-		users, err := c.listUsersPage(ctx, op, &q)
-		if err != nil {
-			return nil, 0, false, err
-		}
-		return users, offset + len(users), len(users) >= limit, nil
-	})
+	return func(yield func(User, error) bool) {
+		// A page that starts with the same user as the one before means
+		// the server ignored offset: stop rather than loop over it for ever.
+		var prevFirst int64 = -1
+		usermgmt.Paginate(ctx, 0, func(ctx context.Context, offset int) ([]User, int, bool, error) {
+			q := *p
+			q.Offset, q.Limit = &offset, &limit
+			users, err := c.listUsersPage(ctx, op, &q)
+			if err != nil {
+				return nil, 0, false, err
+			}
+			if len(users) > 0 && offset > 0 && users[0].ID == prevFirst {
+				return nil, 0, false, nil
+			}
+			if len(users) > 0 {
+				prevFirst = users[0].ID
+			}
+			return users, offset + len(users), len(users) >= limit, nil
+		})(yield)
+	}
 }
 
 // CreateUserInput is a user to create.
