@@ -76,7 +76,9 @@ func (c *Client) RegisterUser(ctx context.Context, u EndUser) (*User, error) {
 			return &users[i], nil
 		}
 	}
-	if len(users) == 1 {
+	// One item that names nobody (the API did not echo the name) is the
+	// user; one that names someone else is not.
+	if len(users) == 1 && users[0].UserName == "" {
 		return &users[0], nil
 	}
 	// A 200 without the user and without an error proves nothing either way.
@@ -151,7 +153,7 @@ func (c *Client) AuthenticateUser(ctx context.Context, u EndUser) (*License, err
 			return &ls[i], nil
 		}
 	}
-	if len(ls) == 1 {
+	if len(ls) == 1 && ls[0].UserName == "" {
 		return &ls[0], nil
 	}
 	return nil, c.t.APIError(ctx, nil, transport.Failure{Message: "the answer lists no license for the user", Kind: usermgmt.ErrNotFound})
