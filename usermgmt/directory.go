@@ -80,11 +80,15 @@ type CreateUserInput struct {
 	// Username is the login name; for APIs without one the adapter uses
 	// Email.
 	Username string
-	Email    string
+	// Email is the user's email address; for APIs without a username it
+	// is the natural key.
+	Email string
 	// Name is the full name. Where the API keeps first and last names apart
 	// and FirstName and LastName are empty, Name is split at its first
 	// space.
-	Name      string
+	Name string
+	// FirstName and LastName are the parts of the name, for APIs that keep
+	// them apart; when both are empty they come from Name.
 	FirstName string
 	LastName  string
 	// Password is the initial password, for APIs that take one.
@@ -127,11 +131,16 @@ func (in CreateUserInput) FullName() string {
 // UpdateUserInput holds the fields to change; nil fields are left as they
 // are.
 type UpdateUserInput struct {
-	Email     *string
-	Name      *string
+	// Email is the new email address.
+	Email *string
+	// Name is the new full name; for APIs that keep first and last names
+	// apart, set FirstName and LastName instead or as well.
+	Name *string
+	// FirstName and LastName are the new parts of the name.
 	FirstName *string
 	LastName  *string
-	Password  *Secret
+	// Password is the new password, for APIs that can change it.
+	Password *Secret
 }
 
 // ListOptions filter a listing. Every provider honours every filter, on the
@@ -152,6 +161,9 @@ func (o *ListOptions) Keep(u *User) bool {
 // Capabilities reports what a Directory can do. An operation marked false
 // returns an error matching errors.ErrUnsupported.
 type Capabilities struct {
+	// Create, Get, List, Update, Activate, Deactivate, Delete and Roles
+	// report whether CreateUser, GetUser, ListUsers, UpdateUser,
+	// SetActive(true), SetActive(false), DeleteUser and SetRoles work.
 	Create, Get, List, Update, Activate, Deactivate, Delete, Roles bool
 	// DeleteMeans says what DeleteUser does where the API has no real
 	// delete, e.g. "archive" or "unregister"; empty for a real delete.
