@@ -215,7 +215,7 @@ func BenchmarkGet(b *testing.B) {
 	base, api, c, dir := benchClients(b, srv)
 	const limit = vendorusers.MaxLimit
 	archived := false
-	opts := &vendorusers.ListOptions{Archived: &archived}
+	opts := &vendorusers.ListUsersOptions{Archived: &archived}
 	benchkit.Calls(b, []benchkit.Variant{
 		{Name: "baseline", Op: func(ctx context.Context) error {
 			users, err := base.listPage(ctx, 0, limit)
@@ -394,7 +394,7 @@ func BenchmarkIterate(b *testing.B) {
 				"client": func(ctx context.Context) (int, error) {
 					archived := false
 					seen := 0
-					for _, err := range c.ListUsers(ctx, &vendorusers.ListOptions{Archived: &archived, PageSize: limit}) {
+					for _, err := range c.ListUsers(ctx, &vendorusers.ListUsersOptions{Archived: &archived, PageSize: limit}) {
 						if err != nil {
 							return seen, err
 						}
@@ -685,7 +685,7 @@ func BenchmarkRetry(b *testing.B) {
 	b.Cleanup(srv.Close)
 	_, _, c, _ := benchClients(b, srv, usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Nanosecond, MaxDelay: time.Nanosecond}))
 	archived := false
-	opts := &vendorusers.ListOptions{Archived: &archived}
+	opts := &vendorusers.ListUsersOptions{Archived: &archived}
 	list := func(ctx context.Context) error {
 		users, err := c.ListUsersPage(ctx, 0, vendorusers.MaxLimit, opts)
 		if err == nil && len(users) != 1 {

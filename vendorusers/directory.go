@@ -181,7 +181,7 @@ func (d *Directory) find(ctx context.Context, op, what string, match func(*User)
 // ListUsers iterates over the non-archived users, page by page.
 func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
 	archived := false
-	lo := &ListOptions{Archived: &archived}
+	lo := &ListUsersOptions{Archived: &archived}
 	if opts != nil {
 		lo.PageSize = opts.PageSize
 	}

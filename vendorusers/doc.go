@@ -26,7 +26,7 @@
 //	})
 //	...
 //	_, err = client.SetActive(ctx, u.ID, false)
-//	for u, err := range client.ListUsers(ctx, &vendorusers.ListOptions{Direction: vendorusers.Descending}) {
+//	for u, err := range client.ListUsers(ctx, &vendorusers.ListUsersOptions{Direction: vendorusers.Descending}) {
 //		if err != nil {
 //			return err
 //		}

@@ -52,7 +52,7 @@ func Example() {
 	}
 
 	notArchived := false
-	for u, err := range client.ListUsers(ctx, &vendorusers.ListOptions{Archived: &notArchived}) {
+	for u, err := range client.ListUsers(ctx, &vendorusers.ListUsersOptions{Archived: &notArchived}) {
 		if err != nil {
 			log.Fatal(err)
 		}

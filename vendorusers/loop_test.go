@@ -32,7 +32,7 @@ func TestListUsersStopsWhenTheServerIgnoresOffset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := usermgmt.Collect(c.ListUsers(context.Background(), &vendorusers.ListOptions{PageSize: 3}))
+	got, err := usermgmt.Collect(c.ListUsers(context.Background(), &vendorusers.ListUsersOptions{PageSize: 3}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "createUser", Status: 500})
 	keep(c.CreateUser(ctx, vendorusers.CreateUserInput{Username: "fail@example.com", RoleID: 5, Password: password}))
 	keep(usermgmt.Collect(c.ListUsers(ctx, nil)))
-	keep(c.ListUsersPage(ctx, 0, 10, &vendorusers.ListOptions{Archived: ptr(false)}))
+	keep(c.ListUsersPage(ctx, 0, 10, &vendorusers.ListUsersOptions{Archived: ptr(false)}))
 	keep(c.ListRoles(ctx))
 	keep(c.SetActive(ctx, u.ID, false))
 	keep(c.Archive(ctx, u.ID, true))

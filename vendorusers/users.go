@@ -117,9 +117,9 @@ const (
 	DefaultLimit = 100
 )
 
-// ListOptions filter and sort a user listing. The zero value lists every
+// ListUsersOptions filter and sort a user listing. The zero value lists every
 // user, archived or not, by last name then first name ascending.
-type ListOptions struct {
+type ListUsersOptions struct {
 	// Archived, when set, lists only archived (true) or only non-archived
 	// (false) users; nil lists both.
 	Archived *bool
@@ -137,7 +137,7 @@ type ListOptions struct {
 //
 // It calls getUsers (GET /v1.0/users), a read: retried on 429, 5xx and
 // transport errors.
-func (c *Client) ListUsersPage(ctx context.Context, offset, limit int, opts *ListOptions) ([]User, error) {
+func (c *Client) ListUsersPage(ctx context.Context, offset, limit int, opts *ListUsersOptions) ([]User, error) {
 	const op = "getUsers"
 	if offset < 0 {
 		return nil, inputError(op, "offset", "must not be negative")
@@ -180,8 +180,8 @@ func (c *Client) listUsersPage(ctx context.Context, op string, p *wire.GetUsersP
 // listParams validates opts and returns the query without offset and
 // limit. The sort field and direction are always sent, so that the order
 // ListUsers pages through does not depend on the service's defaults.
-func listParams(op string, opts *ListOptions) (*wire.GetUsersParams, error) {
-	var o ListOptions
+func listParams(op string, opts *ListUsersOptions) (*wire.GetUsersParams, error) {
+	var o ListUsersOptions
 	if opts != nil {
 		o = *opts
 	}
@@ -220,7 +220,7 @@ func listParams(op string, opts *ListOptions) (*wire.GetUsersParams, error) {
 // user created or archived meanwhile can shift a later page by one, so a
 // user may be skipped or seen twice. Each page is a getUsers call, retried
 // like ListUsersPage.
-func (c *Client) ListUsers(ctx context.Context, opts *ListOptions) iter.Seq2[User, error] {
+func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2[User, error] {
 	const op = "getUsers"
 	p, err := listParams(op, opts)
 	if err != nil {

@@ -200,7 +200,7 @@ func TestListUsersPage(t *testing.T) {
 
 	// Non-archived, descending: Young, Cole, BDev, Adams; the page at
 	// offset 1 with limit 2 is Cole, BDev.
-	got, err := c.ListUsersPage(ctx, 1, 2, &vendorusers.ListOptions{Archived: ptr(false), Direction: vendorusers.Descending})
+	got, err := c.ListUsersPage(ctx, 1, 2, &vendorusers.ListUsersOptions{Archived: ptr(false), Direction: vendorusers.Descending})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestListUsersPage(t *testing.T) {
 	}
 
 	// Only archived users.
-	got, err = c.ListUsersPage(ctx, 0, 100, &vendorusers.ListOptions{Archived: ptr(true)})
+	got, err = c.ListUsersPage(ctx, 0, 100, &vendorusers.ListUsersOptions{Archived: ptr(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestListUsersWalksOffsetPages(t *testing.T) {
 	slices.SortFunc(want, byName)
 	ctx := context.Background()
 
-	got, err := usermgmt.Collect(c.ListUsers(ctx, &vendorusers.ListOptions{PageSize: 100}))
+	got, err := usermgmt.Collect(c.ListUsers(ctx, &vendorusers.ListUsersOptions{PageSize: 100}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func TestListUsersWalksOffsetPages(t *testing.T) {
 	// Breaking out after 150 users stops after the second page.
 	srv.ResetJournal()
 	n := 0
-	for _, err := range c.ListUsers(ctx, &vendorusers.ListOptions{PageSize: 100}) {
+	for _, err := range c.ListUsers(ctx, &vendorusers.ListUsersOptions{PageSize: 100}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -312,7 +312,7 @@ func TestListUsersWalksOffsetPages(t *testing.T) {
 
 	// Descending is the exact reverse; the default page size is 100.
 	srv.ResetJournal()
-	desc, err := usermgmt.Collect(c.ListUsers(ctx, &vendorusers.ListOptions{Direction: vendorusers.Descending}))
+	desc, err := usermgmt.Collect(c.ListUsers(ctx, &vendorusers.ListUsersOptions{Direction: vendorusers.Descending}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +331,7 @@ func TestListUsersStopsAtTheFirstShortPage(t *testing.T) {
 	for i := range 6 {
 		srv.AddUser(vendorusers.User{Email: fmt.Sprintf("u%d@example.com", i), Details: vendorusers.Details{LastName: fmt.Sprint(i), Archived: i%2 == 1}})
 	}
-	got, err := usermgmt.Collect(c.ListUsers(context.Background(), &vendorusers.ListOptions{PageSize: 2, Archived: ptr(false)}))
+	got, err := usermgmt.Collect(c.ListUsers(context.Background(), &vendorusers.ListUsersOptions{PageSize: 2, Archived: ptr(false)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +364,7 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 			return err
 		}
 	}
-	list := func(opts *vendorusers.ListOptions) func() error {
+	list := func(opts *vendorusers.ListUsersOptions) func() error {
 		return func() error { _, err := usermgmt.Collect(c.ListUsers(ctx, opts)); return err }
 	}
 	tests := []struct {
@@ -377,12 +377,12 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 		{"negative limit", func() error { _, err := c.ListUsersPage(ctx, 0, -1, nil); return err }, "limit"},
 		{"negative offset", func() error { _, err := c.ListUsersPage(ctx, -1, 10, nil); return err }, "offset"},
 		{"bad direction", func() error {
-			_, err := c.ListUsersPage(ctx, 0, 10, &vendorusers.ListOptions{Direction: "up"})
+			_, err := c.ListUsersPage(ctx, 0, 10, &vendorusers.ListUsersOptions{Direction: "up"})
 			return err
 		}, "Direction"},
-		{"page size 101", list(&vendorusers.ListOptions{PageSize: 101}), "PageSize"},
-		{"negative page size", list(&vendorusers.ListOptions{PageSize: -1}), "PageSize"},
-		{"iterator direction", list(&vendorusers.ListOptions{Direction: "ASC"}), "Direction"},
+		{"page size 101", list(&vendorusers.ListUsersOptions{PageSize: 101}), "PageSize"},
+		{"negative page size", list(&vendorusers.ListUsersOptions{PageSize: -1}), "PageSize"},
+		{"iterator direction", list(&vendorusers.ListUsersOptions{Direction: "ASC"}), "Direction"},
 		{"empty username", create(func(in *vendorusers.CreateUserInput) { in.Username = "" }), "Username"},
 		{"blank username", create(func(in *vendorusers.CreateUserInput) { in.Username = "  " }), "Username"},
 		{"control character", create(func(in *vendorusers.CreateUserInput) { in.Username = "a\n@example.com" }), "Username"},

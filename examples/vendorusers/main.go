@@ -149,11 +149,11 @@ func story(ctx context.Context, w io.Writer, client *vendorusers.Client, role in
 	// (the service reports no total). Users come sorted by last name.
 	active := false
 	say(w, "list", "users not archived, by last name, in pages of 3 (at most 10 shown):")
-	if err := show(w, client.ListUsers(ctx, &vendorusers.ListOptions{Archived: &active, PageSize: 3}), 10); err != nil {
+	if err := show(w, client.ListUsers(ctx, &vendorusers.ListUsersOptions{Archived: &active, PageSize: 3}), 10); err != nil {
 		return fmt.Errorf("list: %w", err)
 	}
 	say(w, "list", "descending, first 3 only (breaking out stops the paging):")
-	if err := show(w, client.ListUsers(ctx, &vendorusers.ListOptions{Archived: &active, Direction: vendorusers.Descending, PageSize: 3}), 3); err != nil {
+	if err := show(w, client.ListUsers(ctx, &vendorusers.ListUsersOptions{Archived: &active, Direction: vendorusers.Descending, PageSize: 3}), 3); err != nil {
 		return fmt.Errorf("list: %w", err)
 	}
 
@@ -166,7 +166,7 @@ func story(ctx context.Context, w io.Writer, client *vendorusers.Client, role in
 	say(w, "archive", "%s archived at %s", grace.Email, grace.Details.ArchivedAt.Format(time.RFC3339))
 	archived := true
 	say(w, "archived", "users archived:")
-	if err := show(w, client.ListUsers(ctx, &vendorusers.ListOptions{Archived: &archived}), 10); err != nil {
+	if err := show(w, client.ListUsers(ctx, &vendorusers.ListUsersOptions{Archived: &archived}), 10); err != nil {
 		return fmt.Errorf("list archived: %w", err)
 	}
 

@@ -425,10 +425,10 @@ func TestVendorusers(t *testing.T) {
 		"SetActive": func(ctx context.Context, c *vendorusers.Client) (any, error) { return c.SetActive(ctx, id(), false) },
 		"Archive":   func(ctx context.Context, c *vendorusers.Client) (any, error) { return c.Archive(ctx, id(), true) },
 		"ListUsersPage": func(ctx context.Context, c *vendorusers.Client) (any, error) {
-			return c.ListUsersPage(ctx, 0, 10, &vendorusers.ListOptions{Archived: ptr(false)})
+			return c.ListUsersPage(ctx, 0, 10, &vendorusers.ListUsersOptions{Archived: ptr(false)})
 		},
 		"ListUsers": func(ctx context.Context, c *vendorusers.Client) (any, error) {
-			return usermgmt.Collect(c.ListUsers(ctx, &vendorusers.ListOptions{PageSize: 2}))
+			return usermgmt.Collect(c.ListUsers(ctx, &vendorusers.ListUsersOptions{PageSize: 2}))
 		},
 		"ListRoles": func(ctx context.Context, c *vendorusers.Client) (any, error) { return c.ListRoles(ctx) },
 		"Format": func(_ context.Context, c *vendorusers.Client) (any, error) {
