@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/usermgmt-go/sdk/bss/internal/wire"
+	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/internal/transport"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -144,7 +145,7 @@ func (l *LegacyClient) legacyUser(ctx context.Context, resp *http.Response) (*Le
 }
 
 func legacyToWire(u LegacyUser) wire.LegacyUser {
-	w := wire.LegacyUser{Email: optional(u.Email), Name: optional(u.Name), CID: optional(u.CID)}
+	w := wire.LegacyUser{Email: ptr.NonZero(u.Email), Name: ptr.NonZero(u.Name), CID: ptr.NonZero(u.CID)}
 	if !u.Password.IsZero() {
 		p := u.Password.Reveal()
 		w.Password = &p
@@ -154,5 +155,5 @@ func legacyToWire(u LegacyUser) wire.LegacyUser {
 
 func legacyFromWire(w *wire.LegacyUser) LegacyUser {
 	// A password in an answer is dropped: it is write-only.
-	return LegacyUser{Email: deref(w.Email), Name: deref(w.Name), CID: deref(w.CID)}
+	return LegacyUser{Email: ptr.Value(w.Email), Name: ptr.Value(w.Name), CID: ptr.Value(w.CID)}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/usermgmt-go/sdk/bss/internal/wire"
+	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/internal/transport"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -59,7 +60,7 @@ func (c *Client) listPage(ctx context.Context, offset int, o ListUsersOptions) (
 			return nil, inputError(op, f.name, "must not contain control characters")
 		}
 	}
-	p := &wire.GetAllUsersParams{Email: optional(o.Email), ExternalID: optional(o.ExternalID)}
+	p := &wire.GetAllUsersParams{Email: ptr.NonZero(o.Email), ExternalID: ptr.NonZero(o.ExternalID)}
 	if offset > 0 {
 		p.Offset = &offset
 	}
@@ -190,10 +191,10 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 		return nil, err
 	}
 	body := wire.CreateUserRequest{
-		Name:           optional(in.Name),
+		Name:           ptr.NonZero(in.Name),
 		UserFlags:      cloneFlags(in.UserFlags),
-		ContactDetails: contact(optional(in.Email), optional(in.TelephoneNumberE123)),
-		ExternalID:     optional(in.ExternalID),
+		ContactDetails: contact(ptr.NonZero(in.Email), ptr.NonZero(in.TelephoneNumberE123)),
+		ExternalID:     ptr.NonZero(in.ExternalID),
 	}
 	if in.RegistrationState != "" {
 		body.RegistrationInformation = registration(in.RegistrationState)
@@ -253,7 +254,7 @@ func (c *Client) UpdateUser(ctx context.Context, id string, in UpdateUserInput) 
 	if in.Email != nil && *in.Email == "" {
 		return nil, inputError(op, "Email", "must not be empty when set")
 	}
-	if err := validateFields(op, deref(in.Email), state, in.UserFlags); err != nil {
+	if err := validateFields(op, ptr.Value(in.Email), state, in.UserFlags); err != nil {
 		return nil, err
 	}
 	body := wire.UpdateUserRequest{
@@ -330,24 +331,24 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 
 func userFromWire(w *wire.User) User {
 	u := User{
-		ID:         deref(w.ID),
-		Name:       deref(w.Name),
-		ExternalID: deref(w.ExternalID),
+		ID:         ptr.Value(w.ID),
+		Name:       ptr.Value(w.Name),
+		ExternalID: ptr.Value(w.ExternalID),
 	}
 	if w.UserFlags != nil {
 		u.UserFlags = slices.Clone(*w.UserFlags)
 	}
 	if cd := w.ContactDetails; cd != nil {
-		u.ContactDetails = ContactDetails{Email: deref(cd.Email), TelephoneNumberE123: deref(cd.TelephoneNumberE123)}
+		u.ContactDetails = ContactDetails{Email: ptr.Value(cd.Email), TelephoneNumberE123: ptr.Value(cd.TelephoneNumberE123)}
 	}
 	if ri := w.RegistrationInformation; ri != nil {
 		u.RegistrationInformation = RegistrationInformation{
-			State: RegistrationState(deref(ri.RegistrationState)),
+			State: RegistrationState(ptr.Value(ri.RegistrationState)),
 			Time:  epoch(ri.RegistrationTime),
 		}
 	}
 	if p := w.DefaultUserProfile; p != nil {
-		u.DefaultUserProfile = DefaultUserProfile{ID: deref(p.ID)}
+		u.DefaultUserProfile = DefaultUserProfile{ID: ptr.Value(p.ID)}
 	}
 	if m := w.Meta; m != nil && m.Security != nil {
 		u.Meta.Security = maps.Clone(*m.Security)
@@ -411,19 +412,4 @@ func cloneString(p *string) *string {
 	}
 	v := *p
 	return &v
-}
-
-func optional(v string) *string {
-	if v == "" {
-		return nil
-	}
-	return &v
-}
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/internal/transport"
 	"github.com/usermgmt-go/sdk/syncari/internal/wire"
 )
@@ -48,17 +49,17 @@ func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 		r := Role{
 			ID:          w.ID,
 			Name:        w.Name,
-			Description: deref(w.Description),
-			System:      deref(w.System),
-			Active:      deref(w.Active),
-			CreatedBy:   deref(w.CreatedBy),
-			CreatedAt:   deref(w.CreatedAt),
-			UpdatedBy:   deref(w.UpdatedBy),
-			UpdatedAt:   deref(w.UpdatedAt),
+			Description: ptr.Value(w.Description),
+			System:      ptr.Value(w.System),
+			Active:      ptr.Value(w.Active),
+			CreatedBy:   ptr.Value(w.CreatedBy),
+			CreatedAt:   ptr.Value(w.CreatedAt),
+			UpdatedBy:   ptr.Value(w.UpdatedBy),
+			UpdatedAt:   ptr.Value(w.UpdatedAt),
 		}
 		if w.Privileges != nil {
 			for _, p := range *w.Privileges {
-				r.Privileges = append(r.Privileges, Privilege{ResourceID: deref(p.ResourceID), PrivilegeID: deref(p.PrivilegeID)})
+				r.Privileges = append(r.Privileges, Privilege{ResourceID: ptr.Value(p.ResourceID), PrivilegeID: ptr.Value(p.PrivilegeID)})
 			}
 		}
 		out[i] = r

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/internal/transport"
 	"github.com/usermgmt-go/sdk/syncari/internal/wire"
 	"github.com/usermgmt-go/sdk/usermgmt"
@@ -95,8 +96,8 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 	ctx, inst, key := c.call(ctx, op, transport.IdempotentWrite)
 	body := wire.CreateUserRequest{
 		Email:     in.Email,
-		FirstName: optional(in.FirstName),
-		LastName:  optional(in.LastName),
+		FirstName: ptr.NonZero(in.FirstName),
+		LastName:  ptr.NonZero(in.LastName),
 		IsAPIUser: &in.APIUser,
 	}
 	if in.Roles != nil {
@@ -136,7 +137,7 @@ func (c *Client) ListUsersPage(ctx context.Context, cursor string, opts *ListUse
 		limit = &n
 	}
 	ctx, inst, key := c.call(ctx, op, transport.Idempotent)
-	p := &wire.GetUsersParams{SyncariID: inst, ClientRequestID: key, Limit: limit, CursorToken: optional(cursor)}
+	p := &wire.GetUsersParams{SyncariID: inst, ClientRequestID: key, Limit: limit, CursorToken: ptr.NonZero(cursor)}
 	resp, err := c.api.GetUsers(ctx, p)
 	if err != nil {
 		return nil, err
@@ -240,16 +241,16 @@ func userFromWire(w *wire.User) User {
 	u := User{
 		ID:           w.ID,
 		Email:        w.Email,
-		FirstName:    deref(w.FirstName),
-		LastName:     deref(w.LastName),
+		FirstName:    ptr.Value(w.FirstName),
+		LastName:     ptr.Value(w.LastName),
 		Status:       Status(w.Status),
-		APIUser:      deref(w.APIUser),
-		ClientID:     deref(w.ClientID),
-		ClientSecret: usermgmt.Secret(deref(w.ClientSecret)),
-		CreatedBy:    deref(w.CreatedBy),
-		CreatedAt:    deref(w.CreatedAt),
-		UpdatedBy:    deref(w.UpdatedBy),
-		UpdatedAt:    deref(w.UpdatedAt),
+		APIUser:      ptr.Value(w.APIUser),
+		ClientID:     ptr.Value(w.ClientID),
+		ClientSecret: usermgmt.Secret(ptr.Value(w.ClientSecret)),
+		CreatedBy:    ptr.Value(w.CreatedBy),
+		CreatedAt:    ptr.Value(w.CreatedAt),
+		UpdatedBy:    ptr.Value(w.UpdatedBy),
+		UpdatedAt:    ptr.Value(w.UpdatedAt),
 	}
 	if w.UserRoles != nil {
 		u.Roles = Roles(*w.UserRoles)
@@ -299,20 +300,4 @@ func copyRoles(r Roles) map[string][]string {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
-}
-
-func optional[T comparable](v T) *T {
-	var zero T
-	if v == zero {
-		return nil
-	}
-	return &v
-}
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/internal/transport"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/vendorusers/internal/wire"
@@ -300,10 +301,10 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 		RoleID:          in.RoleID,
 		Password:        in.Password.Reveal(),
 		PasswordConfirm: in.Password.Reveal(),
-		FirstName:       optional(in.FirstName),
-		LastName:        optional(in.LastName),
-		CompanyName:     optional(in.CompanyName),
-		Phone:           optional(in.Phone),
+		FirstName:       ptr.NonZero(in.FirstName),
+		LastName:        ptr.NonZero(in.LastName),
+		CompanyName:     ptr.NonZero(in.CompanyName),
+		Phone:           ptr.NonZero(in.Phone),
 	}
 	ctx = transport.WithCall(ctx, op, transport.NotIdempotent)
 	transport.AddSecrets(ctx, body.Password) // so that no error can quote it back
@@ -407,20 +408,12 @@ func userFromWire(w *wire.User) User {
 			Archived:   d.Archived,
 			ArchivedAt: fromUnix(d.ArchivationDate),
 			Role:       roleFromWire(&d.Role),
-			Settings:   Settings{Language: deref(d.Settings.Language)},
+			Settings:   Settings{Language: ptr.Value(d.Settings.Language)},
 		},
 	}
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
-
-func optional[T comparable](v T) *T {
-	var zero T
-	if v == zero {
-		return nil
-	}
-	return &v
-}
 
 func copyPtr[T any](p *T) *T {
 	if p == nil {
@@ -428,12 +421,4 @@ func copyPtr[T any](p *T) *T {
 	}
 	v := *p
 	return &v
-}
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

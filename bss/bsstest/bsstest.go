@@ -32,6 +32,7 @@ import (
 	"github.com/usermgmt-go/sdk/bss"
 	"github.com/usermgmt-go/sdk/bss/bsstest/internal/api"
 	"github.com/usermgmt-go/sdk/internal/fake"
+	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
 
@@ -212,7 +213,7 @@ func (s *Server) byEmail(email string) string {
 		return ""
 	}
 	for _, id := range s.order {
-		if u := s.users[id].user; u.ContactDetails != nil && strings.EqualFold(deref(u.ContactDetails.Email), email) {
+		if u := s.users[id].user; u.ContactDetails != nil && strings.EqualFold(ptr.Value(u.ContactDetails.Email), email) {
 			return id
 		}
 	}
@@ -288,12 +289,4 @@ func writeError(w http.ResponseWriter, status int, message string) {
 
 func errBody(code, message string) api.Error {
 	return api.Error{Code: code, Message: &message}
-}
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

@@ -2,6 +2,7 @@ package bsstest
 
 import (
 	"context"
+	"github.com/usermgmt-go/sdk/internal/ptr"
 	"net/http"
 	"slices"
 	"strings"
@@ -31,10 +32,10 @@ func (h *handler) GetAllUsers(_ context.Context, req api.GetAllUsersRequestObjec
 	var all []api.User
 	for _, id := range s.order {
 		u := &s.users[id].user
-		if p.Email != nil && (u.ContactDetails == nil || !strings.EqualFold(deref(u.ContactDetails.Email), *p.Email)) {
+		if p.Email != nil && (u.ContactDetails == nil || !strings.EqualFold(ptr.Value(u.ContactDetails.Email), *p.Email)) {
 			continue
 		}
-		if p.ExternalID != nil && deref(u.ExternalID) != *p.ExternalID {
+		if p.ExternalID != nil && ptr.Value(u.ExternalID) != *p.ExternalID {
 			continue
 		}
 		all = append(all, clone(u))
@@ -61,7 +62,7 @@ func (h *handler) CreateUser(_ context.Context, req api.CreateUserRequestObject)
 	defer s.mu.Unlock()
 	var email string
 	if b.ContactDetails != nil {
-		email = deref(b.ContactDetails.Email)
+		email = ptr.Value(b.ContactDetails.Email)
 	}
 	if s.byEmail(email) != "" {
 		return api.CreateUserdefaultJSONResponse{StatusCode: http.StatusConflict, Body: userExists(email)}, nil
@@ -73,7 +74,7 @@ func (h *handler) CreateUser(_ context.Context, req api.CreateUserRequestObject)
 		ExternalID:     b.ExternalID,
 	}}
 	if b.Meta != nil && b.Meta.Security != nil {
-		r.password = deref(b.Meta.Security.UserPassword)
+		r.password = ptr.Value(b.Meta.Security.UserPassword)
 	}
 	s.store(r)
 	if b.RegistrationInformation != nil && b.RegistrationInformation.RegistrationState != nil {
@@ -201,7 +202,7 @@ func (h *handler) GetLegacyUsers(_ context.Context, _ api.GetLegacyUsersRequestO
 func (h *handler) CreateLegacyUser(_ context.Context, req api.CreateLegacyUserRequestObject) (api.CreateLegacyUserResponseObject, error) {
 	s := h.s
 	b := req.Body
-	email := deref(b.Email)
+	email := ptr.Value(b.Email)
 	if email == "" {
 		return api.CreateLegacyUserdefaultJSONResponse{StatusCode: http.StatusBadRequest,
 			Body: errBody("BAD_REQUEST", "email is required")}, nil
@@ -213,7 +214,7 @@ func (h *handler) CreateLegacyUser(_ context.Context, req api.CreateLegacyUserRe
 	}
 	l := cloneLegacy(*b)
 	r := &record{user: api.User{Name: l.Name, ExternalID: l.CID, ContactDetails: &api.ContactDetails{Email: l.Email}},
-		password: deref(b.Password)}
+		password: ptr.Value(b.Password)}
 	s.store(r)
 	return api.CreateLegacyUser201JSONResponse(legacy(&r.user)), nil
 }

@@ -3,6 +3,7 @@ package vendoruserstest
 import (
 	"cmp"
 	"context"
+	"github.com/usermgmt-go/sdk/internal/ptr"
 	"net/http"
 	"slices"
 	"strings"
@@ -111,14 +112,14 @@ func (h *handler) CreateUser(_ context.Context, req api.CreateUserRequestObject)
 			Email:  b.Username,
 			Status: true,
 			UserDetails: api.UserDetails{
-				FirstName: deref(b.FirstName),
-				LastName:  deref(b.LastName),
+				FirstName: ptr.Value(b.FirstName),
+				LastName:  ptr.Value(b.LastName),
 				Role:      role,
 				Settings:  api.UserSettings{Language: &lang},
 			},
 		},
-		companyName: deref(b.CompanyName),
-		phone:       deref(b.Phone),
+		companyName: ptr.Value(b.CompanyName),
+		phone:       ptr.Value(b.Phone),
 	})
 	return api.CreateUser200JSONResponse{User: clone(&r.user)}, nil
 }
@@ -164,11 +165,4 @@ func (h *handler) UpdateUser(_ context.Context, req api.UpdateUserRequestObject)
 		}
 	}
 	return api.UpdateUser200JSONResponse{User: clone(u)}, nil
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
