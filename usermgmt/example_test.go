@@ -31,8 +31,8 @@ func ExampleProvision() {
 	// Output:
 	// run 1: ada created
 	// run 1: grace created
-	// run 2: ada existing
-	// run 2: grace existing
+	// run 2: ada existed
+	// run 2: grace existed
 }
 
 // Errors are matched by kind with errors.Is, and inspected with errors.As.
@@ -50,7 +50,7 @@ func ExampleAPIError() {
 
 // Capabilities says what a directory can do before you call it.
 func ExampleDirectory_capabilities() {
-	var dir usermgmt.Directory = usermgmttest.NewMemory()
+	dir := usermgmttest.NewMemory()
 	c := dir.Capabilities()
 	fmt.Println(dir.Provider(), "delete:", c.Delete, "roles:", c.Roles)
 	// Output:

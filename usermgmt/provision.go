@@ -39,8 +39,10 @@ type ProvisionOptions struct {
 
 // Progress counts what Provision has done so far.
 type Progress struct {
-	Total, Done                                 int
-	Created, Updated, Existing, Failed, Skipped int
+	// Total is the number of input users; Done how many have an outcome.
+	Total, Done int
+	// Created, Updated, Existed, Failed and Skipped count the outcomes.
+	Created, Updated, Existed, Failed, Skipped int
 }
 
 // Outcome says what Provision did with one user.
@@ -54,13 +56,15 @@ const (
 	OutcomeCreated
 	// OutcomeUpdated: the user existed and was updated (UpdateExisting).
 	OutcomeUpdated
-	// OutcomeExisting: the user existed and was left as it was.
-	OutcomeExisting
+	// OutcomeExisted: the user existed before and was left as it was
+	// (nothing differed, or UpdateExisting was not set). A row repeating
+	// an earlier row's natural key is reported so too.
+	OutcomeExisted
 	// OutcomeFailed: the attempt failed; Err says why.
 	OutcomeFailed
 )
 
-var outcomeNames = [...]string{"skipped", "created", "updated", "existing", "failed"}
+var outcomeNames = [...]string{"skipped", "created", "updated", "existed", "failed"}
 
 // String returns the outcome's name, e.g. "created".
 func (o Outcome) String() string {
@@ -72,10 +76,11 @@ func (o Outcome) String() string {
 
 // ProvisionResult is what happened to one input user.
 type ProvisionResult struct {
-	// Index is the user's position in the input.
+	// Index is the user's position in the input, from 0.
 	Index int
 	// Key is the user's natural key (username, or email).
-	Key     string
+	Key string
+	// Outcome says what was done.
 	Outcome Outcome
 	// User is the user as the directory returned it, when it did.
 	User *User
@@ -87,10 +92,16 @@ type ProvisionResult struct {
 // concurrency and an optional rate limit, and returns one result per input
 // user, in input order. It first lists dir once to learn which users exist,
 // so re-running it after a crash or a cancellation creates only the users
-// still missing; a user created meanwhile by someone else is settled by the
-// adapters' exactly-once creates. The error is non-nil when any user failed
-// or was skipped; the results say which.
-func Provision(ctx context.Context, dir Directory, users []CreateUserInput, opts *ProvisionOptions) ([]ProvisionResult, error) {
+// still missing; a user created meanwhile by someone else is reported as
+// existed (the Directory's CreateUser answers a *ConflictError). Rows that
+// repeat an earlier row's natural key are not sent: they are reported as
+// existed, with the earlier row's user, or failed with its error.
+//
+// Only items that need a write wait for the rate limit. Messages number
+// items from 1, as a person counts rows. The error is non-nil when any user
+// failed or was skipped; the results say which. When ctx is cancelled the
+// error matches context.Canceled (or the context's cause).
+func Provision(ctx context.Context, dir *Directory, users []CreateUserInput, opts *ProvisionOptions) ([]ProvisionResult, error) {
 	var o ProvisionOptions
 	if opts != nil {
 		o = *opts
@@ -98,21 +109,38 @@ func Provision(ctx context.Context, dir Directory, users []CreateUserInput, opts
 	if o.Concurrency == 0 {
 		o.Concurrency = 8
 	}
+	if dir == nil {
+		return nil, &InputError{Provider: "usermgmt", Operation: "Provision", Field: "dir", Reason: "must not be nil"}
+	}
+	if ctx == nil {
+		return nil, &InputError{Provider: dir.Provider(), Operation: "Provision", Field: "ctx", Reason: "must not be nil (use context.Background())"}
+	}
 	if o.Concurrency < 0 || o.RateLimit < 0 {
-		return nil, &InputError{Provider: "usermgmt", Operation: "Provision", Field: "options", Reason: "Concurrency and RateLimit must not be negative"}
+		return nil, &InputError{Provider: dir.Provider(), Operation: "Provision", Field: "options", Reason: "Concurrency and RateLimit must not be negative"}
 	}
 	results := make([]ProvisionResult, len(users))
+	first := make(map[string]int, len(users)) // natural key -> index of its first row
+	dupOf := make([]int, len(users))          // index of the row repeated, or -1
 	for i, u := range users {
 		results[i] = ProvisionResult{Index: i, Key: u.NaturalKey(), Err: context.Canceled}
+		dupOf[i] = -1
 		if results[i].Key == "" {
-			results[i].Outcome, results[i].Err = OutcomeFailed, &InputError{Provider: dir.Provider(), Operation: "Provision", Field: "Username", Reason: fmt.Sprintf("user %d has neither Username nor Email", i)}
+			results[i].Outcome, results[i].Err = OutcomeFailed, &InputError{Provider: dir.Provider(), Operation: "Provision", Field: "Username", Reason: fmt.Sprintf("user %d has neither Username nor Email", i+1)}
+			continue
 		}
+		k := normKey(results[i].Key)
+		if j, ok := first[k]; ok {
+			dupOf[i] = j
+			continue
+		}
+		first[k] = i
 	}
 	existing, err := existingUsers(ctx, dir)
 	if err != nil {
 		return results, fmt.Errorf("usermgmt: Provision: listing existing users: %w", err)
 	}
 
+	parent := ctx
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var gate *startGate
@@ -128,14 +156,7 @@ func Provision(ctx context.Context, dir Directory, users []CreateUserInput, opts
 			defer wg.Done()
 			for i := range work {
 				r := &results[i]
-				if gate != nil {
-					if err := gate.wait(ctx); err != nil {
-						r.Outcome, r.Err = OutcomeSkipped, err
-						p.add(r.Outcome)
-						continue
-					}
-				}
-				provisionOne(ctx, dir, users[i], existing[normKey(r.Key)], &o, r)
+				provisionOne(ctx, dir, users[i], existing[normKey(r.Key)], &o, gate, r)
 				p.add(r.Outcome)
 				if r.Outcome == OutcomeFailed && o.StopOnError {
 					stop()
@@ -145,10 +166,12 @@ func Provision(ctx context.Context, dir Directory, users []CreateUserInput, opts
 	}
 feed:
 	for i := range users {
-		if results[i].Outcome == OutcomeFailed { // invalid input, known before starting
-			p.add(OutcomeFailed)
-			if o.StopOnError {
-				stop()
+		if results[i].Outcome == OutcomeFailed || dupOf[i] >= 0 { // known before starting, or settled by its first row
+			if dupOf[i] < 0 {
+				p.add(OutcomeFailed)
+				if o.StopOnError {
+					stop()
+				}
 			}
 			continue
 		}
@@ -156,16 +179,29 @@ feed:
 		case work <- i:
 		case <-ctx.Done():
 			for j := i; j < len(users); j++ {
-				if results[j].Outcome != OutcomeFailed {
+				if results[j].Outcome != OutcomeFailed && dupOf[j] < 0 {
 					results[j].Outcome, results[j].Err = OutcomeSkipped, context.Cause(ctx)
+					p.add(OutcomeSkipped)
 				}
-				p.add(results[j].Outcome)
 			}
 			break feed
 		}
 	}
 	close(work)
 	wg.Wait()
+	for i, j := range dupOf {
+		if j < 0 {
+			continue
+		}
+		r, f := &results[i], &results[j]
+		switch f.Outcome {
+		case OutcomeCreated, OutcomeUpdated, OutcomeExisted:
+			r.Outcome, r.User, r.Err = OutcomeExisted, f.User, nil
+		default:
+			r.Outcome, r.Err = f.Outcome, fmt.Errorf("user %d repeats user %d (%s), which was not provisioned: %w", i+1, j+1, f.Key, f.Err)
+		}
+		p.add(r.Outcome)
+	}
 
 	var failed, skipped int
 	for i := range results {
@@ -178,35 +214,31 @@ feed:
 			results[i].Err = nil
 		}
 	}
-	if failed+skipped > 0 {
-		return results, fmt.Errorf("usermgmt: Provision: %d of %d users failed and %d were skipped", failed, len(users), skipped)
+	if failed+skipped == 0 {
+		return results, nil
 	}
-	return results, nil
+	err = fmt.Errorf("usermgmt: Provision: %d of %d users failed and %d were skipped", failed, len(users), skipped)
+	if cause := context.Cause(parent); cause != nil {
+		err = fmt.Errorf("%w: %w", err, cause) // the caller's cancellation, matchable with errors.Is
+	}
+	return results, err
 }
 
-func provisionOne(ctx context.Context, dir Directory, in CreateUserInput, found *User, o *ProvisionOptions, r *ProvisionResult) {
+func provisionOne(ctx context.Context, dir *Directory, in CreateUserInput, found *User, o *ProvisionOptions, gate *startGate, r *ProvisionResult) {
 	r.Err = nil
 	// Each user is its own logical create: a key the caller set on ctx
 	// must not make the server answer every create with the first.
 	ctx = WithIdempotencyKey(ctx, "")
-	switch {
-	case found != nil && o.UpdateExisting && dir.Capabilities().Update:
-		change, ok := changes(in, found)
-		if !ok {
-			r.Outcome, r.User = OutcomeExisting, found
+	if found == nil {
+		if !waitGate(ctx, gate, r) {
 			return
 		}
-		u, err := dir.UpdateUser(ctx, found.ID, change)
-		if err != nil {
-			r.Outcome, r.Err = OutcomeFailed, err
-			return
-		}
-		r.Outcome, r.User = OutcomeUpdated, u
-	case found != nil:
-		r.Outcome, r.User = OutcomeExisting, found
-	default:
 		u, err := dir.CreateUser(ctx, in)
-		if err != nil {
+		var ce *ConflictError
+		switch {
+		case errors.As(err, &ce) && ce.Existing != nil:
+			found = ce.Existing // created meanwhile by someone else: update below, or leave it
+		case err != nil:
 			r.Outcome, r.Err = OutcomeFailed, err
 			// Cancelled before anything was sent: skipped. Cancelled while
 			// the create was in flight, its outcome is unknown: failed, with
@@ -215,31 +247,60 @@ func provisionOne(ctx context.Context, dir Directory, in CreateUserInput, found 
 				r.Outcome = OutcomeSkipped
 			}
 			return
+		default:
+			r.Outcome, r.User = OutcomeCreated, u
+			return
 		}
-		r.Outcome, r.User = OutcomeCreated, u
 	}
+	change, differs := changes(in, found, dir.Capabilities())
+	if !o.UpdateExisting || !differs {
+		r.Outcome, r.User = OutcomeExisted, found
+		return
+	}
+	if !waitGate(ctx, gate, r) {
+		return
+	}
+	u, err := dir.UpdateUser(ctx, found.ID, change)
+	if err != nil {
+		r.Outcome, r.Err = OutcomeFailed, err
+		return
+	}
+	r.Outcome, r.User = OutcomeUpdated, u
+}
+
+// waitGate waits for the rate limit before a write; false means the
+// context ended first and r says so.
+func waitGate(ctx context.Context, gate *startGate, r *ProvisionResult) bool {
+	if gate == nil {
+		return true
+	}
+	if err := gate.wait(ctx); err != nil {
+		r.Outcome, r.Err = OutcomeSkipped, context.Cause(ctx)
+		return false
+	}
+	return true
 }
 
 // changes returns the update that makes found match in: only the fields in
-// sets that differ from found, so that an API that cannot change a field
-// (an email, say) is not asked to when it already has the right value.
-func changes(in CreateUserInput, found *User) (UpdateUserInput, bool) {
+// sets that differ from found and that the directory can change, so that an
+// API that cannot change a field (an email, say) is not asked to.
+func changes(in CreateUserInput, found *User, caps Capabilities) (UpdateUserInput, bool) {
 	var u UpdateUserInput
-	set := func(want, have string, fold bool) *string {
-		if want == "" || want == have || fold && strings.EqualFold(want, have) {
+	set := func(field, want, have string, fold bool) *string {
+		if want == "" || want == have || fold && strings.EqualFold(want, have) || !caps.CanUpdate(field) {
 			return nil
 		}
 		return &want
 	}
-	u.Email = set(in.Email, found.Email, true)
-	u.Name = set(in.FullName(), found.Name, false)
-	u.FirstName = set(in.FirstName, found.FirstName, false)
-	u.LastName = set(in.LastName, found.LastName, false)
+	u.Email = set("Email", in.Email, found.Email, true)
+	u.Name = set("Name", in.FullName(), found.Name, false)
+	u.FirstName = set("FirstName", in.FirstName, found.FirstName, false)
+	u.LastName = set("LastName", in.LastName, found.LastName, false)
 	return u, u.Email != nil || u.Name != nil || u.FirstName != nil || u.LastName != nil
 }
 
 // existingUsers lists dir once, indexing users by username and by email.
-func existingUsers(ctx context.Context, dir Directory) (map[string]*User, error) {
+func existingUsers(ctx context.Context, dir *Directory) (map[string]*User, error) {
 	out := map[string]*User{}
 	for u, err := range dir.ListUsers(ctx, nil) {
 		if err != nil {
@@ -272,8 +333,8 @@ func (p *progress) add(o Outcome) {
 		p.Created++
 	case OutcomeUpdated:
 		p.Updated++
-	case OutcomeExisting:
-		p.Existing++
+	case OutcomeExisted:
+		p.Existed++
 	case OutcomeFailed:
 		p.Failed++
 	case OutcomeSkipped:

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/driver"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
@@ -34,7 +35,17 @@ func outcomes(rs []usermgmt.ProvisionResult) map[usermgmt.Outcome]int {
 	return m
 }
 
-func count(t *testing.T, d usermgmt.Directory) int {
+// over returns a Directory over drv.
+func over(t *testing.T, drv driver.Driver) *usermgmt.Directory {
+	t.Helper()
+	d, err := usermgmt.NewDirectory(drv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func count(t *testing.T, d *usermgmt.Directory) int {
 	t.Helper()
 	all, err := usermgmt.Collect(d.ListUsers(context.Background(), nil))
 	if err != nil {
@@ -60,7 +71,7 @@ func TestProvisionCreatesThenReRunFindsEveryone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(map[usermgmt.Outcome]int{usermgmt.OutcomeExisting: 50}, outcomes(rs)); diff != "" {
+	if diff := cmp.Diff(map[usermgmt.Outcome]int{usermgmt.OutcomeExisted: 50}, outcomes(rs)); diff != "" {
 		t.Errorf("re-run outcomes (-want +got):\n%s", diff)
 	}
 	if n := count(t, d); n != 50 {
@@ -84,7 +95,7 @@ func TestProvisionUpdatesExistingWhenAsked(t *testing.T) {
 		t.Errorf("result = %+v", rs[1])
 	}
 	// Users whose fields already match are not updated at all.
-	if rs[0].Outcome != usermgmt.OutcomeExisting || rs[2].Outcome != usermgmt.OutcomeExisting {
+	if rs[0].Outcome != usermgmt.OutcomeExisted || rs[2].Outcome != usermgmt.OutcomeExisted {
 		t.Errorf("unchanged users: %v, %v; want existing", rs[0].Outcome, rs[2].Outcome)
 	}
 }
@@ -101,7 +112,7 @@ type gate struct {
 	fail     map[string]bool
 }
 
-func (g *gate) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
+func (g *gate) CreateUser(ctx context.Context, in *driver.CreateInput) (*driver.User, error) {
 	n := g.inflight.Add(1)
 	defer g.inflight.Add(-1)
 	for {
@@ -134,10 +145,10 @@ func (g *gate) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*us
 
 func TestProvisionConcurrencyIsBounded(t *testing.T) {
 	t.Parallel()
-	g := &gate{Memory: usermgmttest.NewMemory(), limit: 5, open: make(chan struct{})}
+	g := &gate{Memory: usermgmttest.NewMemoryDriver(), limit: 5, open: make(chan struct{})}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := usermgmt.Provision(ctx, g, inputs(40), &usermgmt.ProvisionOptions{Concurrency: 5}); err != nil {
+	if _, err := usermgmt.Provision(ctx, over(t, g), inputs(40), &usermgmt.ProvisionOptions{Concurrency: 5}); err != nil {
 		t.Fatal(err)
 	}
 	if m := g.max.Load(); m != 5 {
@@ -147,11 +158,11 @@ func TestProvisionConcurrencyIsBounded(t *testing.T) {
 
 func TestProvisionCollectsErrorsAndGoesOn(t *testing.T) {
 	t.Parallel()
-	g := &gate{Memory: usermgmttest.NewMemory(), fail: map[string]bool{"user002": true, "user007": true}}
+	g := &gate{Memory: usermgmttest.NewMemoryDriver(), fail: map[string]bool{"user002": true, "user007": true}}
 	in := inputs(10)
 	in = append(in, usermgmt.CreateUserInput{Name: "no key"})
 	var last usermgmt.Progress
-	rs, err := usermgmt.Provision(context.Background(), g, in, &usermgmt.ProvisionOptions{Progress: func(p usermgmt.Progress) { last = p }})
+	rs, err := usermgmt.Provision(context.Background(), over(t, g), in, &usermgmt.ProvisionOptions{Progress: func(p usermgmt.Progress) { last = p }})
 	if err == nil {
 		t.Fatal("want an error reporting the failures")
 	}
@@ -169,8 +180,8 @@ func TestProvisionCollectsErrorsAndGoesOn(t *testing.T) {
 
 func TestProvisionStopOnError(t *testing.T) {
 	t.Parallel()
-	g := &gate{Memory: usermgmttest.NewMemory(), fail: map[string]bool{"user003": true}}
-	rs, err := usermgmt.Provision(context.Background(), g, inputs(10), &usermgmt.ProvisionOptions{Concurrency: 1, StopOnError: true})
+	g := &gate{Memory: usermgmttest.NewMemoryDriver(), fail: map[string]bool{"user003": true}}
+	rs, err := usermgmt.Provision(context.Background(), over(t, g), inputs(10), &usermgmt.ProvisionOptions{Concurrency: 1, StopOnError: true})
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -178,16 +189,17 @@ func TestProvisionStopOnError(t *testing.T) {
 	if diff := cmp.Diff(want, outcomes(rs)); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
 	}
-	if n := count(t, g); n != 3 {
+	if n := count(t, over(t, g)); n != 3 {
 		t.Errorf("users = %d, want 3", n)
 	}
 }
 
 func TestProvisionCancelledHalfwayThenReRun(t *testing.T) {
 	t.Parallel()
-	d := &cancelAfter{Memory: usermgmttest.NewMemory(), after: 20}
+	drv := &cancelAfter{Memory: usermgmttest.NewMemoryDriver(), after: 20}
+	d := over(t, drv)
 	ctx, cancel := context.WithCancel(context.Background())
-	d.cancel = cancel
+	drv.cancel = cancel
 	in := inputs(60)
 	rs, err := usermgmt.Provision(ctx, d, in, &usermgmt.ProvisionOptions{Concurrency: 4})
 	if err == nil {
@@ -197,12 +209,12 @@ func TestProvisionCancelledHalfwayThenReRun(t *testing.T) {
 	if created < 20 || created >= 60 || count(t, d) != created {
 		t.Fatalf("cancelled run created %d (directory holds %d)", created, count(t, d))
 	}
-	d.after = 0
+	drv.after = 0
 	rs, err = usermgmt.Provision(context.Background(), d, in, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[usermgmt.Outcome]int{usermgmt.OutcomeExisting: created, usermgmt.OutcomeCreated: 60 - created}
+	want := map[usermgmt.Outcome]int{usermgmt.OutcomeExisted: created, usermgmt.OutcomeCreated: 60 - created}
 	if diff := cmp.Diff(want, outcomes(rs)); diff != "" {
 		t.Errorf("re-run outcomes (-want +got):\n%s", diff)
 	}
@@ -219,7 +231,7 @@ type cancelAfter struct {
 	cancel  context.CancelFunc
 }
 
-func (c *cancelAfter) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
+func (c *cancelAfter) CreateUser(ctx context.Context, in *driver.CreateInput) (*driver.User, error) {
 	u, err := c.Memory.CreateUser(ctx, in)
 	if err == nil && c.after > 0 && int(c.created.Add(1)) == c.after {
 		c.cancel()

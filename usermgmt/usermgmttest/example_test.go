@@ -10,7 +10,7 @@ import (
 
 // Memory stands in for any Directory in tests of code that takes one.
 func ExampleNewMemory() {
-	var dir usermgmt.Directory = usermgmttest.NewMemory()
+	dir := usermgmttest.NewMemory()
 	ctx := context.Background()
 	u, _ := dir.CreateUser(ctx, usermgmt.CreateUserInput{Username: "ada", Email: "ada@example.com", Name: "Ada Lovelace"})
 	_, _ = dir.SetActive(ctx, u.ID, false)

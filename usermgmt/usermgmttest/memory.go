@@ -2,173 +2,201 @@ package usermgmttest
 
 import (
 	"context"
-	"iter"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/driver"
 )
 
-// Memory is an in-memory usermgmt.Directory with every capability, for
-// testing code that takes a Directory without any provider or fake. It is
-// safe for concurrent use; the zero value is not usable, use NewMemory.
+// Memory is an in-memory driver with every ability, for testing code that
+// takes a *usermgmt.Directory without any provider or fake: NewMemory
+// returns a Directory over a fresh one. Users are keyed by username,
+// compared without regard to case; a second create of a username is a 409
+// conflict, as most APIs answer. Listings page by offset (MemoryPageSize by
+// default, at most MemoryMaxPageSize). It is safe for concurrent use; the
+// zero value is not usable, use NewMemoryDriver.
 type Memory struct {
 	mu     sync.Mutex
-	users  map[string]*usermgmt.User
+	users  map[string]*driver.User
 	order  []string
 	nextID int
 }
 
-var (
-	_ usermgmt.Directory  = (*Memory)(nil)
-	_ usermgmt.UserFinder = (*Memory)(nil)
+// Page sizes of a Memory listing.
+const (
+	// MemoryPageSize is the page size when a listing asks for none.
+	MemoryPageSize = 50
+	// MemoryMaxPageSize is the largest page a Memory listing serves.
+	MemoryMaxPageSize = 500
 )
 
-// NewMemory returns an empty Memory directory.
-func NewMemory() *Memory { return &Memory{users: map[string]*usermgmt.User{}} }
+var (
+	_ driver.Driver     = (*Memory)(nil)
+	_ driver.Updater    = (*Memory)(nil)
+	_ driver.Activator  = (*Memory)(nil)
+	_ driver.Deleter    = (*Memory)(nil)
+	_ driver.RoleSetter = (*Memory)(nil)
+	_ driver.Finder     = (*Memory)(nil)
+)
+
+// NewMemoryDriver returns an empty Memory driver.
+func NewMemoryDriver() *Memory { return &Memory{users: map[string]*driver.User{}} }
+
+// NewMemory returns a Directory over an empty Memory driver.
+func NewMemory(opts ...usermgmt.DirectoryOption) *usermgmt.Directory {
+	d, err := usermgmt.NewDirectory(NewMemoryDriver(), opts...)
+	if err != nil {
+		panic(err) // unreachable: the Memory driver's traits are valid
+	}
+	return d
+}
 
 // Provider returns "memory".
 func (m *Memory) Provider() string { return "memory" }
 
-// Capabilities reports every capability.
-func (m *Memory) Capabilities() usermgmt.Capabilities {
-	return usermgmt.Capabilities{Create: true, Get: true, List: true, Update: true, Activate: true,
-		Deactivate: true, Delete: true, Roles: true, NaturalKey: "username", Requires: []string{"Username or Email"}}
+// Traits reports a username-keyed API that changes every field.
+func (m *Memory) Traits() driver.Traits {
+	return driver.Traits{
+		NaturalKey:      driver.KeyUsername,
+		CreatesInactive: true,
+		UpdateFields:    []string{"Email", "Name", "FirstName", "LastName", "Password"},
+		MinPageSize:     1, MaxPageSize: MemoryMaxPageSize, DefaultPageSize: MemoryPageSize,
+	}
 }
 
-func clone(u *usermgmt.User) *usermgmt.User {
+func clone(u *driver.User) *driver.User {
 	c := *u
 	c.Roles = slices.Clone(u.Roles)
-	c.Raw = &c
+	c.Raw = nil
+	raw := c
+	c.Raw = &raw
 	return &c
 }
 
-// CreateUser stores a user; creating an existing natural key returns the
-// existing user.
-func (m *Memory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
+func notFound(op, id string) error {
+	return &usermgmt.APIError{Provider: "memory", Operation: op, StatusCode: 404, Message: "no user " + strconv.Quote(id), Kind: usermgmt.ErrNotFound}
+}
+
+// CreateUser stores a user; a username that exists is a conflict.
+func (m *Memory) CreateUser(ctx context.Context, in *driver.CreateInput) (*driver.User, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	key := in.NaturalKey()
-	if key == "" {
-		return nil, &usermgmt.InputError{Provider: "memory", Operation: "CreateUser", Field: "Username", Reason: "Username or Email is required"}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, id := range m.order {
-		if u := m.users[id]; u.Username == key || (u.Username == "" && strings.EqualFold(u.Email, key)) {
-			return clone(u), nil
+		if strings.EqualFold(m.users[id].Username, in.Username) {
+			return nil, &usermgmt.APIError{Provider: "memory", Operation: "createUser", StatusCode: 409, Message: "username taken", Kind: usermgmt.ErrConflict}
 		}
 	}
 	m.nextID++
-	first, last := in.SplitName()
-	u := &usermgmt.User{
-		ID: strconv.Itoa(m.nextID), Username: in.Username, Email: in.Email, Name: in.FullName(),
-		FirstName: first, LastName: last, Active: !in.Inactive, Roles: slices.Clone(in.Roles), Provider: "memory",
+	first, last := in.FirstName, in.LastName
+	name := in.Name
+	if name == "" {
+		name = strings.TrimSpace(first + " " + last)
+	}
+	if first == "" && last == "" {
+		first, last, _ = strings.Cut(name, " ")
+	}
+	u := &driver.User{
+		ID: strconv.Itoa(m.nextID), Username: in.Username, Email: in.Email, ExternalID: in.ExternalID, Name: name,
+		FirstName: first, LastName: last, Active: !in.Inactive, Roles: slices.Clone(in.Roles),
 	}
 	m.users[u.ID] = u
 	m.order = append(m.order, u.ID)
 	return clone(u), nil
 }
 
-func (m *Memory) get(op, id string) (*usermgmt.User, error) {
-	if id == "" {
-		return nil, &usermgmt.InputError{Provider: "memory", Operation: op, Field: "id", Reason: "must not be empty"}
-	}
-	u, ok := m.users[id]
-	if !ok {
-		return nil, &usermgmt.APIError{Provider: "memory", Operation: op, StatusCode: 404, Message: "no user " + id, Kind: usermgmt.ErrNotFound}
-	}
-	return u, nil
+// GetUser returns the user with id.
+func (m *Memory) GetUser(ctx context.Context, id string) (*driver.User, error) {
+	return m.change(ctx, "getUser", id, func(*driver.User) {})
 }
 
-// GetUser returns the user with id.
-func (m *Memory) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
+// FindUser returns the user whose username is key, ignoring case.
+func (m *Memory) FindUser(ctx context.Context, key string) (*driver.User, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	u, err := m.get("GetUser", id)
-	if err != nil {
+	for _, id := range m.order {
+		if u := m.users[id]; strings.EqualFold(u.Username, key) {
+			return clone(u), nil
+		}
+	}
+	return nil, driver.ErrNotFound
+}
+
+// ListPage returns the page of users at the offset the token holds.
+func (m *Memory) ListPage(ctx context.Context, req driver.PageRequest) (*driver.Page, error) {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return clone(u), nil
-}
-
-// FindUser returns the user whose username (or email) is key.
-func (m *Memory) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
-	for u, err := range m.ListUsers(ctx, nil) {
-		if err != nil {
-			return nil, err
+	off := 0
+	if req.Token != "" {
+		n, err := strconv.Atoi(req.Token)
+		if err != nil || n < 0 {
+			return nil, &usermgmt.InputError{Provider: "memory", Operation: "listUsers", Field: "token", Reason: "not a token of this listing"}
 		}
-		if u.Username == key || strings.EqualFold(u.Email, key) {
-			return &u, nil
-		}
+		off = n
 	}
-	return nil, &usermgmt.APIError{Provider: "memory", Operation: "FindUser", StatusCode: 404, Kind: usermgmt.ErrNotFound}
-}
-
-// ListUsers iterates over a snapshot of the users.
-func (m *Memory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
-	return func(yield func(usermgmt.User, error) bool) {
-		if err := ctx.Err(); err != nil {
-			yield(usermgmt.User{}, err)
-			return
-		}
-		m.mu.Lock()
-		snap := make([]*usermgmt.User, 0, len(m.order))
-		for _, id := range m.order {
-			snap = append(snap, clone(m.users[id]))
-		}
-		m.mu.Unlock()
-		for _, u := range snap {
-			if opts.Keep(u) && !yield(*u, nil) {
-				return
-			}
-		}
+	size := req.Size
+	if size == 0 {
+		size = MemoryPageSize
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	page := &driver.Page{}
+	end := min(off+size, len(m.order))
+	for _, id := range m.order[min(off, end):end] {
+		page.Users = append(page.Users, *clone(m.users[id]))
+	}
+	if end < len(m.order) {
+		page.Next = strconv.Itoa(end)
+	}
+	return page, nil
 }
 
 // UpdateUser changes the fields that are set.
-func (m *Memory) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
-	return m.change(ctx, "UpdateUser", id, func(u *usermgmt.User) {
-		if in.Email != nil {
-			u.Email = *in.Email
+func (m *Memory) UpdateUser(ctx context.Context, id string, in *driver.UpdateInput) (*driver.User, error) {
+	return m.change(ctx, "updateUser", id, func(u *driver.User) {
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
 		}
-		if in.FirstName != nil {
-			u.FirstName = *in.FirstName
-		}
-		if in.LastName != nil {
-			u.LastName = *in.LastName
-		}
-		if in.Name != nil {
-			u.Name = *in.Name
+		set(&u.Email, in.Email)
+		set(&u.FirstName, in.FirstName)
+		set(&u.LastName, in.LastName)
+		set(&u.Name, in.Name)
+		if in.Name == nil && (in.FirstName != nil || in.LastName != nil) {
+			u.Name = strings.TrimSpace(u.FirstName + " " + u.LastName)
 		}
 	})
 }
 
 // SetActive activates or deactivates the user.
-func (m *Memory) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
-	return m.change(ctx, "SetActive", id, func(u *usermgmt.User) { u.Active = active })
+func (m *Memory) SetActive(ctx context.Context, id string, active bool) (*driver.User, error) {
+	return m.change(ctx, "setActive", id, func(u *driver.User) { u.Active = active })
 }
 
 // SetRoles replaces the user's roles.
-func (m *Memory) SetRoles(ctx context.Context, id string, roles []string) (*usermgmt.User, error) {
-	return m.change(ctx, "SetRoles", id, func(u *usermgmt.User) { u.Roles = slices.Clone(roles) })
+func (m *Memory) SetRoles(ctx context.Context, id string, roles []string) (*driver.User, error) {
+	return m.change(ctx, "setRoles", id, func(u *driver.User) { u.Roles = slices.Clone(roles) })
 }
 
-func (m *Memory) change(ctx context.Context, op, id string, f func(*usermgmt.User)) (*usermgmt.User, error) {
+func (m *Memory) change(ctx context.Context, op, id string, f func(*driver.User)) (*driver.User, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	u, err := m.get(op, id)
-	if err != nil {
-		return nil, err
+	u, ok := m.users[id]
+	if !ok {
+		return nil, notFound(op, id)
 	}
 	f(u)
 	return clone(u), nil
@@ -181,8 +209,8 @@ func (m *Memory) DeleteUser(ctx context.Context, id string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, err := m.get("DeleteUser", id); err != nil {
-		return err
+	if _, ok := m.users[id]; !ok {
+		return notFound("deleteUser", id)
 	}
 	delete(m.users, id)
 	m.order = slices.DeleteFunc(m.order, func(x string) bool { return x == id })

@@ -1,13 +1,16 @@
-// Package usermgmttest checks that a usermgmt.Directory behaves as the
-// interface promises, and offers an in-memory Directory for testing code that
-// uses one.
+// Package usermgmttest is the SDK's public test kit: the conformance suite
+// every driver runs, an in-memory driver for testing code that takes a
+// *usermgmt.Directory, and the fault vocabulary of the provider fakes.
 //
-// Run is the conformance suite. Every adapter of this module passes it
-// against its provider's fake; a Directory of your own should too:
+// Run is the conformance suite, in the manner of gocloud's drivertest. Every
+// driver of this module passes it against its provider's fake; a driver of
+// your own should too:
 //
 //	func TestConformance(t *testing.T) {
-//		usermgmttest.Run(t, func(t *testing.T) usermgmt.Directory {
-//			return newMyDirectory(t) // a fresh, empty directory for each subtest
+//		usermgmttest.Run(t, usermgmttest.Harness{
+//			Open: func(t *testing.T) *usermgmt.Directory {
+//				return newMyDirectory(t) // a fresh, empty directory for each subtest
+//			},
 //		})
 //	}
 package usermgmttest
@@ -26,9 +29,16 @@ import (
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
 
-// Open returns a fresh, empty Directory for one subtest. It should register
-// its own cleanup with t.Cleanup.
-type Open func(t *testing.T) usermgmt.Directory
+// Harness opens the directories the conformance suite checks, in the
+// manner of gocloud's drivertest: one harness per driver.
+type Harness struct {
+	// Open returns a fresh, empty Directory for one subtest. It should
+	// register its own cleanup with t.Cleanup.
+	Open func(t *testing.T) *usermgmt.Directory
+	// Roles names two roles the directory accepts, for directories with
+	// roles (Capabilities.Roles).
+	Roles []string
+}
 
 var seq atomic.Int64
 
@@ -47,8 +57,9 @@ func NewUser(label string) usermgmt.CreateUserInput {
 	}
 }
 
-// Run runs the conformance suite against the directories open returns.
-func Run(t *testing.T, open Open) {
+// Run runs the conformance suite against the directories h opens.
+func Run(t *testing.T, h Harness) {
+	open := h.Open
 	t.Run("Identity", func(t *testing.T) { testIdentity(t, open(t)) })
 	t.Run("CreateGetList", func(t *testing.T) { testCreateGetList(t, open(t)) })
 	t.Run("Update", func(t *testing.T) { testUpdate(t, open(t)) })
@@ -60,9 +71,11 @@ func Run(t *testing.T, open Open) {
 	t.Run("InvalidInput", func(t *testing.T) { testInvalidInput(t, open(t)) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open(t)) })
 	t.Run("Cancellation", func(t *testing.T) { testCancellation(t, open(t)) })
+	t.Run("Roles", func(t *testing.T) { testRoles(t, open(t), h.Roles) })
+	t.Run("PageSize", func(t *testing.T) { testPageSize(t, open(t)) })
 }
 
-func testIdentity(t *testing.T, d usermgmt.Directory) {
+func testIdentity(t *testing.T, d *usermgmt.Directory) {
 	if d.Provider() == "" {
 		t.Error("Provider() is empty")
 	}
@@ -75,7 +88,7 @@ func testIdentity(t *testing.T, d usermgmt.Directory) {
 	}
 }
 
-func create(t *testing.T, d usermgmt.Directory, in usermgmt.CreateUserInput) *usermgmt.User {
+func create(t *testing.T, d *usermgmt.Directory, in usermgmt.CreateUserInput) *usermgmt.User {
 	t.Helper()
 	u, err := d.CreateUser(context.Background(), in)
 	if err != nil {
@@ -93,7 +106,7 @@ func create(t *testing.T, d usermgmt.Directory, in usermgmt.CreateUserInput) *us
 	return u
 }
 
-func list(t *testing.T, d usermgmt.Directory, opts *usermgmt.ListOptions) map[string]usermgmt.User {
+func list(t *testing.T, d *usermgmt.Directory, opts *usermgmt.ListOptions) map[string]usermgmt.User {
 	t.Helper()
 	out := map[string]usermgmt.User{}
 	for u, err := range d.ListUsers(context.Background(), opts) {
@@ -122,7 +135,7 @@ func matches(t *testing.T, what string, in usermgmt.CreateUserInput, got usermgm
 	}
 }
 
-func testCreateGetList(t *testing.T, d usermgmt.Directory) {
+func testCreateGetList(t *testing.T, d *usermgmt.Directory) {
 	in := NewUser("create")
 	before := fmt.Sprintf("%#v", in)
 	u := create(t, d, in)
@@ -151,7 +164,7 @@ func testCreateGetList(t *testing.T, d usermgmt.Directory) {
 	matches(t, "listed", in, got)
 }
 
-func testUpdate(t *testing.T, d usermgmt.Directory) {
+func testUpdate(t *testing.T, d *usermgmt.Directory) {
 	if !d.Capabilities().Update {
 		return // covered by Unsupported
 	}
@@ -173,7 +186,7 @@ func testUpdate(t *testing.T, d usermgmt.Directory) {
 }
 
 // readBack returns the user as GetUser (where supported) and ListUsers see it.
-func readBack(t *testing.T, d usermgmt.Directory, id string) map[string]usermgmt.User {
+func readBack(t *testing.T, d *usermgmt.Directory, id string) map[string]usermgmt.User {
 	t.Helper()
 	out := map[string]usermgmt.User{}
 	if d.Capabilities().Get {
@@ -191,7 +204,7 @@ func readBack(t *testing.T, d usermgmt.Directory, id string) map[string]usermgmt
 	return out
 }
 
-func testSetActive(t *testing.T, d usermgmt.Directory) {
+func testSetActive(t *testing.T, d *usermgmt.Directory) {
 	c := d.Capabilities()
 	if !c.Activate || !c.Deactivate {
 		return
@@ -231,7 +244,7 @@ func keys(m map[string]usermgmt.User) []string {
 	return out
 }
 
-func testDelete(t *testing.T, d usermgmt.Directory) {
+func testDelete(t *testing.T, d *usermgmt.Directory) {
 	c := d.Capabilities()
 	if !c.Delete {
 		return
@@ -244,6 +257,12 @@ func testDelete(t *testing.T, d usermgmt.Directory) {
 	all := list(t, d, nil)
 	if _, ok := all[keep.ID]; !ok {
 		t.Error("DeleteUser removed another user")
+	}
+	if err := d.DeleteUser(context.Background(), u.ID); !errors.Is(err, usermgmt.ErrNotFound) {
+		t.Errorf("a second DeleteUser of one user: err = %v, want ErrNotFound", err)
+	}
+	if err := d.DeleteUser(context.Background(), "9999999"); !errors.Is(err, usermgmt.ErrNotFound) {
+		t.Errorf("DeleteUser of a user that never existed: err = %v, want ErrNotFound", err)
 	}
 	if c.DeleteMeans != "" {
 		return // archive, unregister...: what stays visible is the provider's to document
@@ -258,7 +277,7 @@ func testDelete(t *testing.T, d usermgmt.Directory) {
 	}
 }
 
-func testUnsupported(t *testing.T, d usermgmt.Directory) {
+func testUnsupported(t *testing.T, d *usermgmt.Directory) {
 	c := d.Capabilities()
 	ctx := context.Background()
 	id := "unsupported-check"
@@ -293,7 +312,7 @@ func testUnsupported(t *testing.T, d usermgmt.Directory) {
 	}
 }
 
-func testNotFound(t *testing.T, d usermgmt.Directory) {
+func testNotFound(t *testing.T, d *usermgmt.Directory) {
 	if !d.Capabilities().Get {
 		return
 	}
@@ -303,15 +322,20 @@ func testNotFound(t *testing.T, d usermgmt.Directory) {
 	}
 }
 
-func testCreateTwice(t *testing.T, d usermgmt.Directory) {
+func testCreateTwice(t *testing.T, d *usermgmt.Directory) {
 	in := NewUser("twice")
 	first := create(t, d, in)
 	second, err := d.CreateUser(context.Background(), in)
+	var ce *usermgmt.ConflictError
 	switch {
 	case err == nil && second.ID != first.ID:
 		t.Errorf("creating the same user twice made two users: %s and %s", first.ID, second.ID)
-	case err != nil && !errors.Is(err, usermgmt.ErrConflict):
-		t.Errorf("creating the same user twice: err = %v, want the existing user or ErrConflict", err)
+	case err == nil:
+		t.Errorf("creating an existing user returned it as created; want ErrConflict with the existing user")
+	case !errors.Is(err, usermgmt.ErrConflict) || !errors.As(err, &ce):
+		t.Errorf("creating the same user twice: err = %v, want a *usermgmt.ConflictError matching ErrConflict", err)
+	case ce.Existing == nil || ce.Existing.ID != first.ID:
+		t.Errorf("ConflictError.Existing = %+v, want the user created first (%s)", ce.Existing, first.ID)
 	}
 	n := 0
 	for _, u := range list(t, d, nil) {
@@ -324,7 +348,7 @@ func testCreateTwice(t *testing.T, d usermgmt.Directory) {
 	}
 }
 
-func testInvalidInput(t *testing.T, d usermgmt.Directory) {
+func testInvalidInput(t *testing.T, d *usermgmt.Directory) {
 	_, err := d.CreateUser(context.Background(), usermgmt.CreateUserInput{})
 	if !errors.Is(err, usermgmt.ErrInvalidInput) {
 		t.Errorf("CreateUser with nothing set: err = %v, want ErrInvalidInput", err)
@@ -336,7 +360,7 @@ func testInvalidInput(t *testing.T, d usermgmt.Directory) {
 	}
 }
 
-func testConcurrency(t *testing.T, d usermgmt.Directory) {
+func testConcurrency(t *testing.T, d *usermgmt.Directory) {
 	const n = 16
 	var wg sync.WaitGroup
 	ids := make([]string, n)
@@ -369,7 +393,7 @@ func testConcurrency(t *testing.T, d usermgmt.Directory) {
 	}
 }
 
-func testCancellation(t *testing.T, d usermgmt.Directory) {
+func testCancellation(t *testing.T, d *usermgmt.Directory) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	in := NewUser("cancelled")
@@ -386,5 +410,68 @@ func testCancellation(t *testing.T, d usermgmt.Directory) {
 		if reflect.DeepEqual(u.Email, in.Email) {
 			t.Error("a create with a cancelled context created the user")
 		}
+	}
+}
+
+func testRoles(t *testing.T, d *usermgmt.Directory, roles []string) {
+	c := d.Capabilities()
+	if !c.Roles {
+		return
+	}
+	if len(roles) < 2 {
+		t.Fatal("the harness names fewer than two roles for a directory with roles")
+	}
+	u := create(t, d, NewUser("roles"))
+	got, err := d.SetRoles(context.Background(), u.ID, roles[1:2])
+	if err != nil {
+		t.Fatalf("SetRoles(%q): %v", roles[1:2], err)
+	}
+	if !slices.Equal(got.Roles, roles[1:2]) {
+		t.Errorf("SetRoles(%q) returned roles %q", roles[1:2], got.Roles)
+	}
+	for what, got := range readBack(t, d, u.ID) {
+		if !slices.Equal(got.Roles, roles[1:2]) {
+			t.Errorf("%s after SetRoles: roles %q, want %q", what, got.Roles, roles[1:2])
+		}
+	}
+	for _, clear := range [][]string{nil, {}} {
+		got, err := d.SetRoles(context.Background(), u.ID, clear)
+		switch {
+		case c.MinRoles > 0 && !errors.Is(err, usermgmt.ErrInvalidInput):
+			t.Errorf("SetRoles(%#v) where a user holds at least %d: err = %v, want ErrInvalidInput", clear, c.MinRoles, err)
+		case c.MinRoles > 0:
+		case err != nil:
+			t.Errorf("SetRoles(%#v) to clear the roles: %v", clear, err)
+		case len(got.Roles) != 0:
+			t.Errorf("SetRoles(%#v) left roles %q", clear, got.Roles)
+		default:
+			for what, got := range readBack(t, d, u.ID) {
+				if len(got.Roles) != 0 {
+					t.Errorf("%s after clearing: roles %q", what, got.Roles)
+				}
+			}
+		}
+	}
+}
+
+func testPageSize(t *testing.T, d *usermgmt.Directory) {
+	ids := map[string]bool{}
+	for range 3 {
+		ids[create(t, d, NewUser("page")).ID] = true
+	}
+	max := d.Capabilities().MaxPageSize
+	for _, size := range []int{1, 2, max + 1, 1 << 30} {
+		got := list(t, d, &usermgmt.ListOptions{PageSize: size})
+		for id := range ids {
+			if _, ok := got[id]; !ok {
+				t.Errorf("ListUsers(PageSize %d) lost user %s; a size outside the API's bounds must be clamped, not refused", size, id)
+			}
+		}
+	}
+	for _, err := range d.ListUsers(context.Background(), &usermgmt.ListOptions{PageSize: -1}) {
+		if !errors.Is(err, usermgmt.ErrInvalidInput) {
+			t.Errorf("ListUsers(PageSize -1): err = %v, want ErrInvalidInput", err)
+		}
+		break
 	}
 }

@@ -9,22 +9,25 @@ import (
 	"testing"
 
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/driver"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 func TestMemoryPassesTheSuite(t *testing.T) {
-	usermgmttest.Run(t, func(*testing.T) usermgmt.Directory { return usermgmttest.NewMemory() })
+	usermgmttest.Run(t, usermgmttest.Harness{
+		Open:  func(*testing.T) *usermgmt.Directory { return usermgmttest.NewMemory() },
+		Roles: []string{"admin", "viewer"},
+	})
 }
 
-// losesUpdates is a deliberately broken Directory: it acknowledges updates
+// losesUpdates is a deliberately broken driver: it acknowledges updates
 // without applying them.
 type losesUpdates struct{ *usermgmttest.Memory }
 
-func (l losesUpdates) UpdateUser(ctx context.Context, id string, _ usermgmt.UpdateUserInput) (*usermgmt.User, error) {
+func (l losesUpdates) UpdateUser(ctx context.Context, id string, _ *driver.UpdateInput) (*driver.User, error) {
 	u, err := l.GetUser(ctx, id)
 	if err == nil {
-		name := "Grace Hopper" // claims success, stores nothing
-		u.Name = name
+		u.Name = "Grace Hopper" // claims success, stores nothing
 	}
 	return u, err
 }
@@ -32,31 +35,46 @@ func (l losesUpdates) UpdateUser(ctx context.Context, id string, _ usermgmt.Upda
 // duplicates is broken another way: a repeated create makes a second user.
 type duplicates struct{ *usermgmttest.Memory }
 
-func (d duplicates) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
-	if _, err := d.FindUser(ctx, in.NaturalKey()); err == nil {
-		in.Username += "-again" // same person, a second account
+func (d duplicates) CreateUser(ctx context.Context, in *driver.CreateInput) (*driver.User, error) {
+	if _, err := d.FindUser(ctx, in.Username); err == nil {
+		again := *in
+		again.Username += "-again" // same person, a second account
+		in = &again
 	}
 	return d.Memory.CreateUser(ctx, in)
 }
 
-// unsupportedLies says it can delete but cannot.
+// unsupportedLies implements Deleter, and so claims Delete, but cannot.
 type unsupportedLies struct{ *usermgmttest.Memory }
 
 func (unsupportedLies) DeleteUser(context.Context, string) error {
 	return &usermgmt.UnsupportedError{Provider: "memory", Operation: "DeleteUser"}
 }
 
-var broken = map[string]usermgmttest.Open{
-	"loses-updates":    func(*testing.T) usermgmt.Directory { return losesUpdates{usermgmttest.NewMemory()} },
-	"duplicates":       func(*testing.T) usermgmt.Directory { return duplicates{usermgmttest.NewMemory()} },
-	"unsupported-lies": func(*testing.T) usermgmt.Directory { return unsupportedLies{usermgmttest.NewMemory()} },
+func over(drv driver.Driver) usermgmttest.Harness {
+	return usermgmttest.Harness{
+		Open: func(t *testing.T) *usermgmt.Directory {
+			d, err := usermgmt.NewDirectory(drv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		},
+		Roles: []string{"admin", "viewer"},
+	}
+}
+
+var broken = map[string]func() usermgmttest.Harness{
+	"loses-updates":    func() usermgmttest.Harness { return over(losesUpdates{usermgmttest.NewMemoryDriver()}) },
+	"duplicates":       func() usermgmttest.Harness { return over(duplicates{usermgmttest.NewMemoryDriver()}) },
+	"unsupported-lies": func() usermgmttest.Harness { return over(unsupportedLies{usermgmttest.NewMemoryDriver()}) },
 }
 
 // TestBrokenDirectoriesFailTheSuite runs the suite on each broken directory
 // in a child process and expects it to fail, naming the broken behaviour.
 func TestBrokenDirectoriesFailTheSuite(t *testing.T) {
 	if name := os.Getenv("USERMGMTTEST_BROKEN"); name != "" {
-		usermgmttest.Run(t, broken[name])
+		usermgmttest.Run(t, broken[name]())
 		return
 	}
 	want := map[string]string{
