@@ -2,122 +2,121 @@ package bss
 
 import (
 	"context"
-	"fmt"
-	"iter"
 	"strings"
 
-	"github.com/usermgmt-go/sdk/internal/directory"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/driver"
 )
 
-// Directory adapts a Client to usermgmt.Directory (and usermgmt.UserFinder,
-// by email). How each method maps to the User Management V4 API:
+// DirectoryConfig holds the settings of NewDirectory. BSS needs none: the
+// zero value is ready to use, and the type is here so that every provider's
+// NewDirectory has the same shape.
+type DirectoryConfig struct{}
+
+// NewDirectory returns the *usermgmt.Directory over c. It returns an error
+// matching usermgmt.ErrInvalidInput when c is nil. How each method maps to
+// the User Management V4 API:
 //
-//   - CreateUser: createUser (POST /api/user/management/v4/users), made
-//     exactly-once by looking the user up by email (getAllUsers with the
-//     email filter) when the outcome is unknown or the email exists.
-//     Requires Email; Name (or FirstName and LastName) becomes name,
-//     Password becomes meta.security.user_password; the user is created
-//     REGISTERED (active), or UNREGISTERED when Inactive is set. Username
-//     is ignored: BSS has none, the email is the natural key. Roles are
-//     unsupported.
-//   - GetUser: getUserById (GET /api/user/management/v4/users/{user_id}).
-//   - ListUsers: getAllUsers (GET /api/user/management/v4/users), paged
-//     with offset and limit (Assumed); the Active filter is applied on the
-//     client.
+//   - CreateUser: createUser (POST /api/user/management/v4/users), exactly
+//     once by email (the natural key). Requires Email; Name (or FirstName
+//     and LastName) becomes name, Password becomes
+//     meta.security.user_password, ExternalID becomes external_id; the
+//     user is created REGISTERED (active), or UNREGISTERED with Inactive.
+//     Username is ignored: BSS has none.
+//   - GetUser: getUserById.
+//   - ListUsers: getAllUsers, paged with offset and limit (Assumed).
 //   - UpdateUser: updateUser (PATCH), sending only the fields set: Email,
 //     Name, Password. FirstName or LastName alone are merged into the
 //     stored full name (getUserById first).
 //   - SetActive: updateUser (PATCH) with only registration_state:
-//     REGISTERED for active, UNREGISTERED for inactive. "Active" maps to
-//     the registration state because only REGISTERED users can log in.
-//   - DeleteUser: deleteUserById (DELETE /api/user/management/v4/users/{user_id}),
-//     a real delete.
+//     REGISTERED for active, UNREGISTERED for inactive (only REGISTERED
+//     users can log in).
+//   - DeleteUser: deleteUserById, a real delete.
 //   - SetRoles: unsupported; BSS users have no roles (user_flags are
-//     feature flags, not roles).
+//     feature flags, set them with Client.UpdateUser).
 //   - FindUser: getAllUsers with the email filter, keeping only an exact
-//     (case-insensitive) match.
+//     match without regard to case.
 //
-// usermgmt.User fields: ID is the user id, Email is
-// contact_details.email, Name is name (FirstName and LastName stay empty:
-// BSS keeps one name), Active is registration_state == REGISTERED, Roles is
-// empty, Raw is the *bss.User.
-type Directory struct {
-	c *Client
+// usermgmt.User fields: ID is the user id, Email is contact_details.email,
+// ExternalID is external_id, Name is name (BSS keeps one name), Active is
+// registration_state == REGISTERED, Raw is a *bss.User.
+func NewDirectory(c *Client, _ DirectoryConfig, opts ...usermgmt.DirectoryOption) (*usermgmt.Directory, error) {
+	if c == nil {
+		return nil, inputError("NewDirectory", "client", "must not be nil")
+	}
+	return usermgmt.NewDirectory(&directoryDriver{c: c}, append([]usermgmt.DirectoryOption{usermgmt.WithDirectoryLogger(c.t.Logger())}, opts...)...)
 }
+
+// directoryDriver implements usermgmt/driver over a Client.
+type directoryDriver struct{ c *Client }
 
 var (
-	_ usermgmt.Directory  = (*Directory)(nil)
-	_ usermgmt.UserFinder = (*Directory)(nil)
+	_ driver.Updater   = (*directoryDriver)(nil)
+	_ driver.Activator = (*directoryDriver)(nil)
+	_ driver.Deleter   = (*directoryDriver)(nil)
+	_ driver.Finder    = (*directoryDriver)(nil)
 )
 
-// NewDirectory returns the usermgmt.Directory view of c (which is also a
-// usermgmt.UserFinder). c must not be nil.
-func NewDirectory(c *Client) *Directory { return &Directory{c: c} }
+func (d *directoryDriver) Provider() string { return provider }
 
-// Provider returns "bss".
-func (d *Directory) Provider() string { return provider }
-
-// Capabilities reports everything but roles; creates are exactly-once by
-// email.
-func (d *Directory) Capabilities() usermgmt.Capabilities {
-	return usermgmt.Capabilities{
-		Create: true, Get: true, List: true, Update: true, Activate: true, Deactivate: true, Delete: true,
-		Roles:      false,
-		NaturalKey: "email",
-		Requires:   []string{"Email"},
+func (d *directoryDriver) Traits() driver.Traits {
+	return driver.Traits{
+		NaturalKey:      driver.KeyEmail,
+		Requires:        []string{"Email"},
+		CreatesInactive: true,
+		UpdateFields:    []string{"Email", "Name", "FirstName", "LastName", "Password"},
+		MinPageSize:     1, MaxPageSize: maxPageSize, DefaultPageSize: DefaultPageSize,
 	}
 }
 
-// CreateUser creates the user through createUser, exactly once: see the
-// type's documentation.
-func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
-	const op = "CreateUser"
-	if in.Email == "" {
-		return nil, inputError(op, "Email", "must not be empty: it is the natural key of a BSS user")
-	}
-	if len(in.Roles) > 0 {
-		return nil, directory.Unsupported(provider, "CreateUser with roles", rolesHint)
-	}
+func (d *directoryDriver) CreateUser(ctx context.Context, in *driver.CreateInput) (*driver.User, error) {
 	state := Registered
 	if in.Inactive {
 		state = Unregistered
 	}
-	ci := CreateUserInput{Name: in.FullName(), Email: in.Email, RegistrationState: state, Password: in.Password}
-	return directory.CreateOnce(ctx, provider, in.Email,
-		func(ctx context.Context) (*usermgmt.User, error) {
-			u, err := d.c.CreateUser(ctx, ci)
-			if err != nil {
-				return nil, err
-			}
-			return toUser(u), nil
-		},
-		d.FindUser)
+	name := in.Name
+	if name == "" {
+		name = strings.TrimSpace(in.FirstName + " " + in.LastName)
+	}
+	u, err := d.c.CreateUser(ctx, CreateUserInput{Name: name, Email: in.Email, ExternalID: in.ExternalID,
+		RegistrationState: state, Password: usermgmt.Secret(in.Password)})
+	return toUser(u), err
 }
 
-// GetUser returns the user with the given id (getUserById).
-func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
+func (d *directoryDriver) GetUser(ctx context.Context, id string) (*driver.User, error) {
 	u, err := d.c.GetUser(ctx, id)
+	return toUser(u), err
+}
+
+func (d *directoryDriver) ListPage(ctx context.Context, req driver.PageRequest) (*driver.Page, error) {
+	off, err := driver.ParseOffset(req.Token)
 	if err != nil {
 		return nil, err
 	}
-	return toUser(u), nil
-}
-
-// ListUsers iterates over the users (getAllUsers), keeping those that pass
-// opts.
-func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
-	var lo *ListUsersOptions
-	if opts != nil && opts.PageSize != 0 {
-		lo = &ListUsersOptions{PageSize: opts.PageSize}
+	size := req.Size
+	if size == 0 {
+		size = DefaultPageSize
 	}
-	return directory.Users(d.c.ListUsers(ctx, lo), toUser, opts)
+	users, err := d.c.ListUsersPage(ctx, off, &ListUsersOptions{PageSize: size})
+	if err != nil {
+		return nil, err
+	}
+	page := &driver.Page{Users: make([]driver.User, len(users))}
+	for i := range users {
+		page.Users[i] = *toUser(&users[i])
+	}
+	if len(users) >= size {
+		page.Next = driver.Offset(off + len(users))
+	}
+	return page, nil
 }
 
-// UpdateUser changes the fields of in that are set with one PATCH
-// (updateUser); with nothing set it returns the user unchanged.
-func (d *Directory) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
-	ui := UpdateUserInput{Email: in.Email, Name: in.Name, Password: in.Password}
+func (d *directoryDriver) UpdateUser(ctx context.Context, id string, in *driver.UpdateInput) (*driver.User, error) {
+	ui := UpdateUserInput{Email: in.Email, Name: in.Name}
+	if in.Password != nil {
+		p := usermgmt.Secret(*in.Password)
+		ui.Password = &p
+	}
 	if in.Name == nil && (in.FirstName != nil || in.LastName != nil) {
 		cur, err := d.c.GetUser(ctx, id)
 		if err != nil {
@@ -133,49 +132,24 @@ func (d *Directory) UpdateUser(ctx context.Context, id string, in usermgmt.Updat
 		name := strings.TrimSpace(strings.TrimSpace(first) + " " + strings.TrimSpace(last))
 		ui.Name = &name
 	}
-	if ui.Email == nil && ui.Name == nil && ui.Password == nil {
-		return d.GetUser(ctx, id)
-	}
 	u, err := d.c.UpdateUser(ctx, id, ui)
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return toUser(u), err
 }
 
-// SetActive registers (active) or unregisters (inactive) the user with a
-// PATCH of registration_state alone: only REGISTERED users can log in.
-func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
+func (d *directoryDriver) SetActive(ctx context.Context, id string, active bool) (*driver.User, error) {
 	state := Unregistered
 	if active {
 		state = Registered
 	}
 	u, err := d.c.SetRegistrationState(ctx, id, state)
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return toUser(u), err
 }
 
-// DeleteUser deletes the user (deleteUserById).
-func (d *Directory) DeleteUser(ctx context.Context, id string) error {
+func (d *directoryDriver) DeleteUser(ctx context.Context, id string) error {
 	return d.c.DeleteUser(ctx, id)
 }
 
-const rolesHint = "BSS users have no roles; user_flags are feature flags, set them with bss.Client.UpdateUser"
-
-// SetRoles is unsupported: BSS users have no roles.
-func (d *Directory) SetRoles(context.Context, string, []string) (*usermgmt.User, error) {
-	return nil, directory.Unsupported(provider, "SetRoles", rolesHint)
-}
-
-// FindUser returns the user whose email equals key (compared without case),
-// found with getAllUsers and its email filter, or an error matching
-// usermgmt.ErrNotFound.
-func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
-	if key == "" {
-		return nil, inputError("FindUser", "key", "must not be empty")
-	}
+func (d *directoryDriver) FindUser(ctx context.Context, key string) (*driver.User, error) {
 	for u, err := range d.c.ListUsers(ctx, &ListUsersOptions{Email: key}) {
 		if err != nil {
 			return nil, err
@@ -184,17 +158,26 @@ func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, e
 			return toUser(&u), nil
 		}
 	}
-	return nil, fmt.Errorf("bss: FindUser: no user with email %q: %w", key, usermgmt.ErrNotFound)
+	return nil, driver.ErrNotFound
 }
 
-func toUser(u *User) *usermgmt.User {
+// toUser converts u (nil stays nil); Raw holds a copy of it.
+func toUser(u *User) *driver.User {
+	if u == nil {
+		return nil
+	}
 	raw := *u
-	return &usermgmt.User{
-		ID:       u.ID,
-		Email:    u.ContactDetails.Email,
-		Name:     u.Name,
-		Active:   u.Registered(),
-		Provider: provider,
-		Raw:      &raw,
+	return &driver.User{
+		ID:         u.ID,
+		Email:      u.ContactDetails.Email,
+		ExternalID: u.ExternalID,
+		Name:       u.Name,
+		Active:     u.Registered(),
+		Raw:        &raw,
 	}
 }
+
+// maxPageSize bounds the pages the Directory asks for. Assumed: the API
+// publishes no maximum; 1000 keeps a page's answer well within the
+// response cap.
+const maxPageSize = 1000

@@ -3,16 +3,14 @@ package genericusr
 import (
 	"context"
 	"errors"
-	"fmt"
-	"iter"
 	"strconv"
 	"strings"
 
-	"github.com/usermgmt-go/sdk/internal/directory"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/driver"
 )
 
-// DirectoryConfig holds the settings of the usermgmt.Directory adapter.
+// DirectoryConfig holds the settings of NewDirectory.
 type DirectoryConfig struct {
 	// AccountID is the account the directory works in: ListUsers lists its
 	// users, CreateUser makes it the default account of new users, and
@@ -20,198 +18,156 @@ type DirectoryConfig struct {
 	AccountID int64
 }
 
-// Directory is the usermgmt.Directory adapter over a Client; NewDirectory
-// documents how each method maps onto the Revive Adserver API. It is safe for
-// concurrent use.
-type Directory struct {
-	c       *Client
-	account int64
-}
-
-var (
-	_ usermgmt.Directory  = (*Directory)(nil)
-	_ usermgmt.UserFinder = (*Directory)(nil)
-)
-
-// NewDirectory returns the usermgmt.Directory adapter over c, working in the
-// account cfg names; it also implements usermgmt.UserFinder. It returns an
-// error matching usermgmt.ErrInvalidInput when c is nil or cfg is
-// incomplete. It is safe for concurrent use.
+// NewDirectory returns the *usermgmt.Directory over c, working in the
+// account cfg names. It returns an error matching usermgmt.ErrInvalidInput
+// when c is nil or cfg is incomplete.
 //
 // A user's ID (usermgmt.User.ID) is the API's userId in decimal; Raw is a
 // *User. What each method calls:
 //
 //   - CreateUser: addUser (addUserPut with Config.UsePUT), with
-//     DirectoryConfig.AccountID as the default account; exactly-once: an
-//     unknown outcome or a taken username is settled by a look-up of the
-//     username (getUserListByAccountId) before anything is resent.
-//     Username defaults to Email; Name (or FirstName and LastName joined)
-//     is the contactName; Password is required.
+//     DirectoryConfig.AccountID as the default account, exactly once by
+//     username. Username defaults to Email; Name (or FirstName and
+//     LastName joined) is the contactName; Email, Name and Password are
+//     required; Inactive is sent as active 0.
 //   - GetUser: getUser.
 //   - ListUsers: getUserListByAccountId for DirectoryConfig.AccountID (one
-//     request; the API does not page); the Active filter is applied on the
-//     client.
-//   - UpdateUser: modifyUser (modifyUserPut) with only the fields set.
+//     request; the API does not page).
+//   - UpdateUser: modifyUser (modifyUserPut) with only the fields set. The
+//     API keeps one name: Name, or FirstName and LastName together.
 //   - SetActive: modifyUser (modifyUserPut) with active 1 or 0.
 //   - DeleteUser: deleteUser (a real delete).
 //   - SetRoles: unsupported (the API has no roles).
-//   - FindUser (usermgmt.UserFinder): getUserListByAccountId, matching the
-//     username without regard to case.
-func NewDirectory(c *Client, cfg DirectoryConfig) (*Directory, error) {
+//   - FindUser: getUserListByAccountId, matching the username without
+//     regard to case, as the server does.
+func NewDirectory(c *Client, cfg DirectoryConfig, opts ...usermgmt.DirectoryOption) (*usermgmt.Directory, error) {
 	if c == nil {
 		return nil, inputError("NewDirectory", "client", "must not be nil")
 	}
 	if cfg.AccountID <= 0 {
 		return nil, inputError("NewDirectory", "DirectoryConfig.AccountID", "must be a positive account id")
 	}
-	return &Directory{c: c, account: cfg.AccountID}, nil
+	return usermgmt.NewDirectory(&directoryDriver{c: c, account: cfg.AccountID}, append([]usermgmt.DirectoryOption{usermgmt.WithDirectoryLogger(c.t.Logger())}, opts...)...)
 }
 
-// Format prints the directory as genericusr.Directory{base URL, account}
-// with every verb, without its client's credentials.
-func (d *Directory) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "genericusr.Directory{%s account=%d}", strings.TrimRight(d.c.api.Server, "/"), d.account)
+// directoryDriver implements usermgmt/driver over a Client.
+type directoryDriver struct {
+	c       *Client
+	account int64
 }
 
-// Provider returns "genericusr".
-func (d *Directory) Provider() string { return provider }
+var (
+	_ driver.Updater   = (*directoryDriver)(nil)
+	_ driver.Activator = (*directoryDriver)(nil)
+	_ driver.Deleter   = (*directoryDriver)(nil)
+	_ driver.Finder    = (*directoryDriver)(nil)
+)
 
-// Capabilities reports everything but roles. Deletes are real deletes; the
-// natural key is the username.
-func (d *Directory) Capabilities() usermgmt.Capabilities {
-	return usermgmt.Capabilities{
-		Create: true, Get: true, List: true, Update: true, Activate: true, Deactivate: true, Delete: true,
-		NaturalKey: "username",
-		Requires:   []string{"Email", "Name", "Password"},
+func (d *directoryDriver) Provider() string { return provider }
+
+func (d *directoryDriver) Traits() driver.Traits {
+	return driver.Traits{
+		NaturalKey:      driver.KeyUsername,
+		Requires:        []string{"Email", "Name", "Password"},
+		CreatesInactive: true,
+		UpdateFields:    []string{"Email", "Name", "FirstName", "LastName", "Password"},
 	}
 }
 
-// CreateUser creates the user in the directory's account, exactly once:
-// see NewDirectory for how.
-func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
-	if len(in.Roles) > 0 {
-		return nil, directory.Unsupported(provider, "CreateUser with roles", "Revive Adserver's user API has no roles")
+func (d *directoryDriver) CreateUser(ctx context.Context, in *driver.CreateInput) (*driver.User, error) {
+	name := in.Name
+	if name == "" {
+		name = strings.TrimSpace(in.FirstName + " " + in.LastName)
 	}
 	add := AddUserInput{
-		ContactName:      in.FullName(),
+		ContactName:      name,
 		EmailAddress:     in.Email,
 		DefaultAccountID: d.account,
-		Username:         in.NaturalKey(),
-		Password:         in.Password,
+		Username:         in.Username,
+		Password:         usermgmt.Secret(in.Password),
 	}
 	if in.Inactive {
 		f := false
 		add.Active = &f
 	}
-	key := add.Username
-	return directory.CreateOnce(ctx, provider, key,
-		func(ctx context.Context) (*usermgmt.User, error) {
-			u, err := d.c.AddUser(ctx, add)
-			if err != nil {
-				return nil, err
-			}
-			return toUser(u), nil
-		},
-		d.FindUser)
+	u, err := d.c.AddUser(ctx, add)
+	return toUser(u), err
 }
 
-// GetUser returns the user with the given id (a decimal user id).
-func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
-	n, err := parseID("GetUser", id)
+func (d *directoryDriver) GetUser(ctx context.Context, id string) (*driver.User, error) {
+	n, err := parseID("getUser", id)
 	if err != nil {
 		return nil, err
 	}
 	u, err := d.c.GetUser(ctx, n)
-	if err != nil {
-		return nil, err
+	return toUser(u), err
+}
+
+func (d *directoryDriver) ListPage(ctx context.Context, _ driver.PageRequest) (*driver.Page, error) {
+	page := &driver.Page{}
+	for u, err := range d.c.Users(ctx, d.account) {
+		if err != nil {
+			return nil, err
+		}
+		page.Users = append(page.Users, *toUser(&u))
 	}
-	return toUser(u), nil
+	return page, nil
 }
 
-// ListUsers iterates over the users of the directory's account, fetched in
-// one request when the iteration starts.
-func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
-	return directory.Users(d.c.Users(ctx, d.account), toUser, opts)
+func (d *directoryDriver) FindUser(ctx context.Context, key string) (*driver.User, error) {
+	for u, err := range d.c.Users(ctx, d.account) {
+		if err != nil {
+			return nil, err
+		}
+		if strings.EqualFold(u.Username, key) {
+			return toUser(&u), nil
+		}
+	}
+	return nil, driver.ErrNotFound
 }
 
-// UpdateUser changes the fields of in that are set. The API keeps one name:
-// Name is sent as the contactName, or FirstName and LastName joined when
-// both are set; setting only one of them is an input error. An input that
-// sets nothing returns the user unchanged.
-func (d *Directory) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
-	const op = "UpdateUser"
+// UpdateUser changes the fields that are set. The API keeps one name: Name
+// is sent as the contactName, or FirstName and LastName joined when both
+// are set; setting only one of them is an input error.
+func (d *directoryDriver) UpdateUser(ctx context.Context, id string, in *driver.UpdateInput) (*driver.User, error) {
+	const op = "modifyUser"
 	n, err := parseID(op, id)
 	if err != nil {
 		return nil, err
 	}
-	var m ModifyUserInput
-	m.EmailAddress = clonePtr(in.Email)
-	m.Password = clonePtr(in.Password)
+	m := ModifyUserInput{EmailAddress: in.Email}
+	if in.Password != nil {
+		p := usermgmt.Secret(*in.Password)
+		m.Password = &p
+	}
 	switch {
 	case in.Name != nil:
-		m.ContactName = clonePtr(in.Name)
+		m.ContactName = in.Name
 	case in.FirstName != nil && in.LastName != nil:
 		name := strings.TrimSpace(*in.FirstName + " " + *in.LastName)
 		m.ContactName = &name
 	case in.FirstName != nil || in.LastName != nil:
 		return nil, inputError(op, "FirstName/LastName", "this API keeps one name: set Name, or both FirstName and LastName")
 	}
-	if m == (ModifyUserInput{}) {
-		return d.GetUser(ctx, id)
-	}
 	u, err := d.c.ModifyUser(ctx, n, m)
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return toUser(u), err
 }
 
-// SetActive sets the user's active flag to 1 or 0 with modifyUser.
-func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
-	n, err := parseID("SetActive", id)
+func (d *directoryDriver) SetActive(ctx context.Context, id string, active bool) (*driver.User, error) {
+	n, err := parseID("modifyUser", id)
 	if err != nil {
 		return nil, err
 	}
 	u, err := d.c.ModifyUser(ctx, n, ModifyUserInput{Active: &active})
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return toUser(u), err
 }
 
-// DeleteUser deletes the user.
-func (d *Directory) DeleteUser(ctx context.Context, id string) error {
-	n, err := parseID("DeleteUser", id)
+func (d *directoryDriver) DeleteUser(ctx context.Context, id string) error {
+	n, err := parseID("deleteUser", id)
 	if err != nil {
 		return err
 	}
 	return d.c.DeleteUser(ctx, n)
-}
-
-// SetRoles is unsupported: the API has no roles.
-func (d *Directory) SetRoles(context.Context, string, []string) (*usermgmt.User, error) {
-	return nil, directory.Unsupported(provider, "SetRoles", "Revive Adserver's user API has no roles")
-}
-
-// FindUser returns the user of the directory's account whose username is
-// key (compared without regard to case, as the server does), or an error
-// matching usermgmt.ErrNotFound.
-func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
-	if strings.TrimSpace(key) == "" {
-		return nil, inputError("FindUser", "key", "must not be empty")
-	}
-	users, err := d.c.ListUsers(ctx, d.account)
-	if err != nil {
-		return nil, err
-	}
-	for i := range users {
-		if strings.EqualFold(users[i].Username, key) {
-			return toUser(&users[i]), nil
-		}
-	}
-	return nil, &usermgmt.APIError{Provider: provider, Operation: "FindUser",
-		Message: "no user with username " + strconv.Quote(key) + " in account " + strconv.FormatInt(d.account, 10),
-		Kind:    usermgmt.ErrNotFound}
 }
 
 // parseID reads a user id given as a string: a positive decimal integer,
@@ -233,16 +189,18 @@ func parseID(op, id string) (int64, error) {
 	return n, err
 }
 
-// toUser converts u; Raw holds a copy of it.
-func toUser(u *User) *usermgmt.User {
+// toUser converts u (nil stays nil); Raw holds a copy of it.
+func toUser(u *User) *driver.User {
+	if u == nil {
+		return nil
+	}
 	raw := *u
-	return &usermgmt.User{
+	return &driver.User{
 		ID:       strconv.FormatInt(u.ID, 10),
 		Username: u.Username,
 		Email:    u.EmailAddress,
 		Name:     u.ContactName,
 		Active:   u.Active,
-		Provider: provider,
 		Raw:      &raw,
 	}
 }

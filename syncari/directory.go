@@ -2,19 +2,23 @@ package syncari
 
 import (
 	"context"
-	"fmt"
-	"iter"
 	"slices"
 	"strings"
 
-	"github.com/google/uuid"
-
-	"github.com/usermgmt-go/sdk/internal/directory"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/driver"
 )
 
-// Directory adapts a Client to usermgmt.Directory, over the users of the
-// client's instance. How each method maps to the API:
+// DirectoryConfig holds the settings of NewDirectory.
+type DirectoryConfig struct {
+	// InstanceID is the instance (syncariId) whose users the directory
+	// manages; empty means the client's own.
+	InstanceID string
+}
+
+// NewDirectory returns the *usermgmt.Directory over the users of c's
+// instance (or cfg.InstanceID). It returns an error matching
+// usermgmt.ErrInvalidInput when c is nil. How each method maps to the API:
 //
 //   - CreateUser: createUser, with one clientRequestId for the logical call
 //     (so retries never duplicate), settled by email if still ambiguous;
@@ -23,34 +27,59 @@ import (
 //   - ListUsers: getUsers, following cursors.
 //   - UpdateUser: unsupported (the API has no update).
 //   - SetActive: activateUser / deactivateUser.
-//   - DeleteUser: deactivateUser (the API has no delete).
-//   - SetRoles: setUserRoles, replacing the roles of the client's instance
-//     and keeping those of other instances.
+//   - DeleteUser: deactivateUser (DeleteMeans "deactivate": the API has no
+//     delete); a user already inactive counts as deleted (ErrNotFound).
+//   - SetRoles: setUserRoles, replacing the roles of the instance and
+//     keeping those of other instances; no roles clears them.
+//   - FindUser: getUsers, matching the email without regard to case.
 //
 // Users are identified by their Syncari id; the natural key is the email.
-type Directory struct{ c *Client }
+// Raw is a *syncari.User.
+func NewDirectory(c *Client, cfg DirectoryConfig, opts ...usermgmt.DirectoryOption) (*usermgmt.Directory, error) {
+	if c == nil {
+		return nil, inputError("NewDirectory", "client", "must not be nil")
+	}
+	if cfg.InstanceID != "" {
+		if err := validateID("NewDirectory", "InstanceID", cfg.InstanceID); err != nil {
+			return nil, err
+		}
+		c = c.WithInstanceID(cfg.InstanceID)
+	}
+	return usermgmt.NewDirectory(&directoryDriver{c: c}, append([]usermgmt.DirectoryOption{usermgmt.WithDirectoryLogger(c.t.Logger())}, opts...)...)
+}
+
+// directoryDriver implements usermgmt/driver over a Client.
+type directoryDriver struct{ c *Client }
 
 var (
-	_ usermgmt.Directory  = (*Directory)(nil)
-	_ usermgmt.UserFinder = (*Directory)(nil)
+	_ driver.Activator  = (*directoryDriver)(nil)
+	_ driver.Deleter    = (*directoryDriver)(nil)
+	_ driver.RoleSetter = (*directoryDriver)(nil)
+	_ driver.Finder     = (*directoryDriver)(nil)
 )
 
-// NewDirectory returns the usermgmt.Directory view of c.
-func NewDirectory(c *Client) *Directory { return &Directory{c: c} }
+func (d *directoryDriver) Provider() string { return provider }
 
-// Provider returns "syncari".
-func (d *Directory) Provider() string { return provider }
-
-// Capabilities reports what the Syncari API can do.
-func (d *Directory) Capabilities() usermgmt.Capabilities {
-	return usermgmt.Capabilities{
-		Create: true, Get: true, List: true, Activate: true, Deactivate: true, Delete: true, Roles: true,
-		DeleteMeans: "deactivate", IdempotentCreate: true, NaturalKey: "email", Requires: []string{"Email"},
+func (d *directoryDriver) Traits() driver.Traits {
+	return driver.Traits{
+		NaturalKey:       driver.KeyEmail,
+		Requires:         []string{"Email"},
+		IdempotentCreate: true,
+		DeleteMeans:      "deactivate",
+		MinPageSize:      1, MaxPageSize: maxPageSize,
 	}
 }
 
-func (d *Directory) toUser(u *User) *usermgmt.User {
-	return &usermgmt.User{
+// maxPageSize bounds the pages the Directory asks for. Assumed: the API
+// publishes no maximum.
+const maxPageSize = 1000
+
+func (d *directoryDriver) toUser(u *User) *driver.User {
+	if u == nil {
+		return nil
+	}
+	raw := *u
+	return &driver.User{
 		ID:        u.ID,
 		Email:     u.Email,
 		Name:      strings.TrimSpace(u.FirstName + " " + u.LastName),
@@ -58,61 +87,32 @@ func (d *Directory) toUser(u *User) *usermgmt.User {
 		LastName:  u.LastName,
 		Active:    u.Active(),
 		Roles:     slices.Clone(u.Roles[d.c.instanceID]),
-		Provider:  provider,
-		Raw:       u,
+		Raw:       &raw,
 	}
 }
 
-// CreateUser creates the user; see the type's documentation.
-func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
-	// One key for this logical create, reused by every attempt CreateOnce
-	// makes; the caller's key when set. The look-up and the deactivation
-	// are other calls, and carry no key of the create's.
-	key, ok := usermgmt.IdempotencyKey(ctx)
-	if !ok {
-		key = uuid.NewString()
+func (d *directoryDriver) CreateUser(ctx context.Context, in *driver.CreateInput) (*driver.User, error) {
+	first, last := in.FirstName, in.LastName
+	if first == "" && last == "" {
+		first, last = usermgmt.CreateUserInput{Name: in.Name}.SplitName()
 	}
-	ctx = usermgmt.WithIdempotencyKey(ctx, "")
-	email := in.Email
-	if email == "" {
-		email = in.Username
-	}
-	first, last := in.SplitName()
-	req := CreateUserInput{Email: email, FirstName: first, LastName: last}
+	req := CreateUserInput{Email: in.Email, FirstName: first, LastName: last}
 	if len(in.Roles) > 0 {
 		req.Roles = Roles{d.c.instanceID: slices.Clone(in.Roles)}
 	}
-	u, err := directory.CreateOnce(ctx, provider, email, func(ctx context.Context) (*usermgmt.User, error) {
-		u, err := d.c.CreateUser(usermgmt.WithIdempotencyKey(ctx, key), req)
-		if err != nil {
-			return nil, err
-		}
-		return d.toUser(u), nil
-	}, d.FindUser)
-	if err != nil || !in.Inactive {
-		return u, err
-	}
-	du, err := d.SetActive(ctx, u.ID, false)
-	if err != nil {
-		return nil, fmt.Errorf("%s: CreateUser: the user was created with id %s but deactivating it failed: %w", provider, u.ID, err)
-	}
-	return du, nil
+	u, err := d.c.CreateUser(ctx, req)
+	return d.toUser(u), err
 }
 
-// GetUser returns the user with the id, found by listing.
-func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
-	if err := validateID("GetUser", "id", id); err != nil {
-		return nil, err
-	}
-	return d.find(ctx, "GetUser", func(u *User) bool { return u.ID == id })
+func (d *directoryDriver) GetUser(ctx context.Context, id string) (*driver.User, error) {
+	return d.find(ctx, func(u *User) bool { return u.ID == id })
 }
 
-// FindUser returns the user whose email is key (case-insensitive).
-func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
-	return d.find(ctx, "FindUser", func(u *User) bool { return strings.EqualFold(u.Email, key) })
+func (d *directoryDriver) FindUser(ctx context.Context, key string) (*driver.User, error) {
+	return d.find(ctx, func(u *User) bool { return strings.EqualFold(u.Email, key) })
 }
 
-func (d *Directory) find(ctx context.Context, op string, match func(*User) bool) (*usermgmt.User, error) {
+func (d *directoryDriver) find(ctx context.Context, match func(*User) bool) (*driver.User, error) {
 	for u, err := range d.c.ListUsers(ctx, nil) {
 		if err != nil {
 			return nil, err
@@ -121,53 +121,52 @@ func (d *Directory) find(ctx context.Context, op string, match func(*User) bool)
 			return d.toUser(&u), nil
 		}
 	}
-	return nil, &usermgmt.APIError{Provider: provider, Operation: op, Message: "no such user", Kind: usermgmt.ErrNotFound}
+	return nil, driver.ErrNotFound
 }
 
-// ListUsers iterates over the instance's users.
-func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
-	var lo *ListUsersOptions
-	if opts != nil && opts.PageSize > 0 {
-		lo = &ListUsersOptions{PageSize: opts.PageSize}
+func (d *directoryDriver) ListPage(ctx context.Context, req driver.PageRequest) (*driver.Page, error) {
+	p, err := d.c.ListUsersPage(ctx, req.Token, &ListUsersOptions{PageSize: req.Size})
+	if err != nil {
+		return nil, err
 	}
-	return directory.Users(d.c.ListUsers(ctx, lo), d.toUser, opts)
+	page := &driver.Page{Users: make([]driver.User, len(p.Users)), Next: p.NextCursor}
+	for i := range p.Users {
+		page.Users[i] = *d.toUser(&p.Users[i])
+	}
+	return page, nil
 }
 
-// UpdateUser is not supported: the Syncari API has no user update.
-func (d *Directory) UpdateUser(context.Context, string, usermgmt.UpdateUserInput) (*usermgmt.User, error) {
-	return nil, directory.Unsupported(provider, "UpdateUser", "the API has no user update; roles change with SetRoles")
-}
-
-// SetActive activates or deactivates the user.
-func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
+func (d *directoryDriver) SetActive(ctx context.Context, id string, active bool) (*driver.User, error) {
 	call := d.c.DeactivateUser
 	if active {
 		call = d.c.ActivateUser
 	}
 	u, err := call(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return d.toUser(u), nil
+	return d.toUser(u), err
 }
 
-// DeleteUser deactivates the user: the API has no delete.
-func (d *Directory) DeleteUser(ctx context.Context, id string) error {
-	_, err := d.c.DeactivateUser(ctx, id)
+// DeleteUser deactivates the user; one already inactive counts as deleted.
+func (d *directoryDriver) DeleteUser(ctx context.Context, id string) error {
+	cur, err := d.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !cur.Active {
+		return driver.ErrNotFound
+	}
+	_, err = d.c.DeactivateUser(ctx, id)
 	return err
 }
 
-// SetRoles replaces the user's roles in the client's instance.
-func (d *Directory) SetRoles(ctx context.Context, id string, roles []string) (*usermgmt.User, error) {
+// SetRoles replaces the user's roles in the client's instance, keeping
+// those of other instances.
+func (d *directoryDriver) SetRoles(ctx context.Context, id string, roles []string) (*driver.User, error) {
 	cur, err := d.GetUser(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	all := copyRoles(cur.Raw.(*User).Roles)
-	all[d.c.instanceID] = slices.Clone(roles)
+	all[d.c.instanceID] = append([]string{}, roles...) // never nil: the API takes [] to clear, not null
 	u, err := d.c.SetUserRoles(ctx, id, all)
-	if err != nil {
-		return nil, err
-	}
-	return d.toUser(u), nil
+	return d.toUser(u), err
 }

@@ -1,5 +1,5 @@
 // Package usermgmt is the provider-neutral core of usermgmt-go: one
-// Directory interface over the user accounts of five SaaS APIs, the errors
+// concrete Directory type over the user accounts of five SaaS APIs, the errors
 // every provider returns, the retry policy, idempotency keys, lazy
 // pagination, bulk provisioning, and the options every provider client
 // takes.
@@ -8,28 +8,39 @@
 //
 // Each API has its own package with a typed client (syncari, dbsync,
 // genericusr, vendorusers, bss), generated from a hand-written OpenAPI spec
-// and wrapped in an idiomatic layer. Each of those packages also has an
-// adapter, NewDirectory, that turns its client into a Directory. This
-// package imports none of them: like database/sql and its drivers, you import
-// the providers you use and pay for nothing else, and nothing registers
-// itself anywhere.
+// and wrapped in an idiomatic layer. Each of those packages also has a
+// driver (package usermgmt/driver) and a NewDirectory with one signature,
+//
+//	func NewDirectory(c *Client, cfg DirectoryConfig, opts ...usermgmt.DirectoryOption) (*usermgmt.Directory, error)
+//
+// that returns a *Directory over its client. Every rule that is the same for
+// all APIs (validation, filters, paging guards, exactly-once creates,
+// errors) lives once, in Directory; a driver does only what its API makes
+// different, as with database/sql and its drivers. This package imports no
+// provider: you import the providers you use and pay for nothing else, and
+// nothing registers itself anywhere.
 //
 //	client, err := syncari.New(syncari.Config{ClientID: id, ClientSecret: secret, InstanceID: "YUBV99"},
 //		usermgmt.WithLogger(logger), usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: 5}))
 //	if err != nil {
 //		return err
 //	}
-//	var dir usermgmt.Directory = syncari.NewDirectory(client)
+//	dir, err := syncari.NewDirectory(client, syncari.DirectoryConfig{})
+//	if err != nil {
+//		return err
+//	}
 //
 //	u, err := dir.CreateUser(ctx, usermgmt.CreateUserInput{Email: "ada@example.com", Name: "Ada Lovelace"})
 //	for u, err := range dir.ListUsers(ctx, nil) { ... }
 //
 // # What each provider can do
 //
-// APIs differ; the adapters map each Directory method honestly and say so.
-// Capabilities reports it at run time; an operation an API cannot do
-// returns an error matching errors.ErrUnsupported that names the provider
-// and the operation.
+// APIs differ; the drivers map each Directory method honestly and say so.
+// Capabilities reports it at run time, derived from the abilities each
+// driver implements (a test checks this table against them); an operation
+// an API cannot do returns an *UnsupportedError, matching
+// errors.ErrUnsupported, that names the provider and the operation, before
+// anything is sent.
 //
 //	method      syncari             dbsync               genericusr          vendorusers            bss
 //	CreateUser  createUser (keyed)  registerUser         addUser             createUser             createUser
@@ -37,27 +48,31 @@
 //	                                (company+user)
 //	ListUsers   getUsers (cursor)   licenseDetails       getUserListBy-      getUsers (offset/      getAllUsers
 //	                                (company)            AccountId           limit pages)           (offset/limit)
-//	UpdateUser  unsupported         unsupported          modifyUser          updateUser (PUT)       updateUser (PATCH)
+//	UpdateUser  unsupported         unsupported          modifyUser          updateUser (names)     updateUser (PATCH)
 //	SetActive   activate/           unsupported          modifyUser          updateUser             updateUser
 //	            deactivateUser                           (active 0/1)        (userIsActive)         (registration_state)
 //	DeleteUser  deactivateUser      unregisterUser       deleteUser          updateUser             deleteUserById
 //	            (no delete)         (frees a license)                        (archived: archives)
 //	SetRoles    setUserRoles        unsupported          unsupported         updateUser (roleId,    unsupported
 //	            (this instance)                                              one role)
-//	natural key email               company + user name  username            username (email)       email
+//	natural key email               username (company)   username            username (email)       email
 //
 // # Exactly-once creates
 //
 // A create is never sent twice by accident. Syncari takes an idempotency
-// key (clientRequestId): the client sends one per logical call, or the one
-// set with WithIdempotencyKey, and reuses it on every retry, so retried
+// key (clientRequestId): the Directory sends one per logical create, or the
+// one set with WithIdempotencyKey, and reuses it on every retry, so retried
 // creates are safe. The other four APIs have no key: a create is not
 // resent when its outcome is unknown (a dropped connection, a timeout, a
 // 5xx after the request was sent); the provider clients return an error
-// matching ErrOutcomeUnknown, and the Directory adapters settle it by
-// looking the user up by its natural key before deciding to send again. The
-// user ends up created exactly once, or the error says plainly that the
-// outcome is still unknown.
+// matching ErrOutcomeUnknown, and the Directory settles it by looking the
+// user up by its natural key before deciding to send again. When no answer
+// came, the request may still be in flight on the server, so a look-up
+// that finds nothing proves nothing: the Directory keeps looking for a
+// settle window (WithSettleWindow) and then reports the outcome as unknown
+// rather than resend. The user ends up created exactly once, or the error
+// says plainly that the outcome is still unknown. A user that existed
+// before the call is a *ConflictError (ErrConflict) carrying that user.
 //
 // # Retries
 //
@@ -92,6 +107,6 @@
 // Each provider has a fake in a <provider>test package (syncaritest, ...),
 // an in-process server that validates every request against the spec,
 // keeps state, injects faults and records a journal. The usermgmttest
-// package has the conformance suite every Directory must pass and an
-// in-memory Directory for tests of your own code.
+// package has the conformance suite every driver must pass and an
+// in-memory driver (NewMemory) for tests of your own code.
 package usermgmt

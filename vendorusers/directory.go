@@ -3,59 +3,57 @@ package vendorusers
 import (
 	"context"
 	"fmt"
-	"iter"
 	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/usermgmt-go/sdk/internal/directory"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/driver"
 )
 
-// DirectoryConfig holds the adapter's settings.
+// DirectoryConfig holds the settings of NewDirectory.
 type DirectoryConfig struct {
 	// DefaultRoleID is the role given to a user created without Roles.
 	// Zero means CreateUser needs exactly one role name.
 	DefaultRoleID int64
 }
 
-// NewDirectory returns c as a usermgmt.Directory, which also implements
-// usermgmt.UserFinder. The mapping onto the API:
+// NewDirectory returns the *usermgmt.Directory over c. It returns an error
+// matching usermgmt.ErrInvalidInput when c is nil or cfg is invalid. The
+// mapping onto the API:
 //
-//   - CreateUser: createUser (POST /v1.0/users), made exactly-once by
-//     directory.CreateOnce with FindUser by username; Username (or Email)
-//     is the username, Password is sent as password and passwordConfirm,
-//     one role name (or DirectoryConfig.DefaultRoleID) is the roleId;
-//     Inactive adds an updateUser with userIsActive "false".
-//   - GetUser: no get-by-id in the API; walks getUsers (archived=false)
-//     page by page until the id turns up: up to one request per 100 users.
-//   - ListUsers: getUsers with archived=false, paged by offset; the Active
-//     filter is applied on the client.
+//   - CreateUser: createUser (POST /v1.0/users), exactly once by username.
+//     Username (or Email) is the username, an email address; Password is
+//     sent as password and passwordConfirm; one role name (or
+//     DirectoryConfig.DefaultRoleID) is the roleId; Inactive adds an
+//     updateUser with userIsActive "false".
+//   - GetUser: no get-by-id in the API; walks getUsers page by page until
+//     the id turns up: up to one request per 100 users.
+//   - ListUsers: getUsers with archived=false, paged by offset.
 //   - UpdateUser: updateUser with firstName/lastName; Email and Password
-//     cannot be changed (errors.ErrUnsupported).
+//     cannot be changed (Capabilities.UpdateFields).
 //   - SetActive: updateUser with userIsActive "true"/"false".
 //   - DeleteUser: updateUser with archived true (DeleteMeans "archive");
-//     archived users disappear from GetUser, ListUsers and FindUser.
+//     archived users disappear from GetUser, ListUsers and FindUser, and a
+//     second DeleteUser finds no user.
 //   - SetRoles: updateUser with roleId, the name mapped through getRoles;
-//     a user has exactly one role, so roles must hold one name.
-//   - FindUser: walks getUsers (archived=false) for the email equal to the
-//     key, ignoring case: up to one request per 100 users.
+//     a user holds exactly one role.
+//   - FindUser: walks getUsers for the username equal to the key, ignoring
+//     case: up to one request per 100 users.
 //
 // User.ID is the decimal User.ID of the API; Raw is a *User.
-func NewDirectory(c *Client, cfg DirectoryConfig) (*Directory, error) {
+func NewDirectory(c *Client, cfg DirectoryConfig, opts ...usermgmt.DirectoryOption) (*usermgmt.Directory, error) {
 	if c == nil {
 		return nil, inputError("NewDirectory", "client", "must not be nil")
 	}
 	if cfg.DefaultRoleID < 0 {
 		return nil, inputError("NewDirectory", "DefaultRoleID", "must be a role id, or 0 for none")
 	}
-	return &Directory{c: c, cfg: cfg}, nil
+	return usermgmt.NewDirectory(&directoryDriver{c: c, cfg: cfg}, append([]usermgmt.DirectoryOption{usermgmt.WithDirectoryLogger(c.t.Logger())}, opts...)...)
 }
 
-// Directory is the usermgmt.Directory adapter over a Client; NewDirectory
-// documents how each method maps onto the Guardant API. It is safe for
-// concurrent use.
-type Directory struct {
+// directoryDriver implements usermgmt/driver over a Client.
+type directoryDriver struct {
 	c   *Client
 	cfg DirectoryConfig
 
@@ -64,49 +62,34 @@ type Directory struct {
 }
 
 var (
-	_ usermgmt.Directory  = (*Directory)(nil)
-	_ usermgmt.UserFinder = (*Directory)(nil)
+	_ driver.Updater    = (*directoryDriver)(nil)
+	_ driver.Activator  = (*directoryDriver)(nil)
+	_ driver.Deleter    = (*directoryDriver)(nil)
+	_ driver.RoleSetter = (*directoryDriver)(nil)
+	_ driver.Finder     = (*directoryDriver)(nil)
 )
 
-// Provider returns "vendorusers".
-func (d *Directory) Provider() string { return provider }
+func (d *directoryDriver) Provider() string { return provider }
 
-// Format prints the directory as vendorusers.Directory{base URL} with
-// every verb, without its client's credentials.
-func (d *Directory) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "vendorusers.Directory{%s}", strings.TrimRight(d.c.api.Server, "/"))
-}
-
-// Capabilities reports what the Guardant API can do through the adapter.
-func (d *Directory) Capabilities() usermgmt.Capabilities {
+func (d *directoryDriver) Traits() driver.Traits {
 	req := []string{"Username", "Password", "Roles"}
 	if d.cfg.DefaultRoleID != 0 {
 		req = req[:2]
 	}
-	return usermgmt.Capabilities{
-		Create: true, Get: true, List: true, Update: true,
-		Activate: true, Deactivate: true, Delete: true, Roles: true,
-		DeleteMeans: "archive",
-		NaturalKey:  "username",
-		Requires:    req,
+	return driver.Traits{
+		NaturalKey:   driver.KeyUsername,
+		Requires:     req,
+		DeleteMeans:  "archive",
+		UpdateFields: []string{"Name", "FirstName", "LastName"},
+		MinRoles:     1, MaxRoles: 1,
+		MinPageSize: 1, MaxPageSize: MaxLimit, DefaultPageSize: MaxLimit,
 	}
 }
 
-// CreateUser creates the user, exactly once; see NewDirectory.
-func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
-	const op = "CreateUser"
-	key := in.NaturalKey()
-	if strings.TrimSpace(key) == "" {
-		return nil, inputError(op, "Username", "must not be empty (Username, or Email when there is no username)")
-	}
-	if in.Username != "" && in.Email != "" && !strings.EqualFold(in.Username, in.Email) {
+func (d *directoryDriver) CreateUser(ctx context.Context, in *driver.CreateInput) (*driver.User, error) {
+	const op = "createUser"
+	if in.Email != "" && !strings.EqualFold(in.Username, in.Email) {
 		return nil, inputError(op, "Email", "differs from Username: the API keeps one address, the username, and returns it as the email")
-	}
-	if in.Password.IsZero() {
-		return nil, inputError(op, "Password", "must not be empty")
-	}
-	if len(in.Roles) > 1 {
-		return nil, inputError(op, "Roles", "a user has exactly one role")
 	}
 	roleID := d.cfg.DefaultRoleID
 	if len(in.Roles) == 1 {
@@ -114,48 +97,26 @@ func (d *Directory) CreateUser(ctx context.Context, in usermgmt.CreateUserInput)
 		if roleID, err = d.roleID(ctx, op, in.Roles[0]); err != nil {
 			return nil, err
 		}
-	} else if roleID == 0 {
-		return nil, inputError(op, "Roles", "must name one role (or set DirectoryConfig.DefaultRoleID)")
 	}
-	first, last := in.SplitName()
-	ci := CreateUserInput{Username: key, RoleID: roleID, Password: in.Password, FirstName: first, LastName: last}
-	u, err := directory.CreateOnce(ctx, provider, key, func(ctx context.Context) (*usermgmt.User, error) {
-		u, err := d.c.CreateUser(ctx, ci)
-		if err != nil {
-			return nil, err
-		}
-		return toDirectoryUser(u), nil
-	}, d.FindUser)
-	if err != nil || !in.Inactive || !u.Active {
-		return u, err
+	first, last := in.FirstName, in.LastName
+	if first == "" && last == "" {
+		first, last = usermgmt.CreateUserInput{Name: in.Name}.SplitName()
 	}
-	id := u.Raw.(*User).ID
-	du, err := d.c.SetActive(ctx, id, false)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: the user was created with id %d but deactivating it failed: %w", provider, op, id, err)
-	}
-	return toDirectoryUser(du), nil
+	u, err := d.c.CreateUser(ctx, CreateUserInput{Username: in.Username, RoleID: roleID,
+		Password: usermgmt.Secret(in.Password), FirstName: first, LastName: last})
+	return toDriverUser(u), err
 }
 
-// GetUser returns the non-archived user with the id, found by walking the
-// listing (the API has no get by id).
-func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, error) {
-	const op = "GetUser"
-	n, err := parseID(op, id)
+func (d *directoryDriver) GetUser(ctx context.Context, id string) (*driver.User, error) {
+	n, err := parseID("getUsers", id)
 	if err != nil {
 		return nil, err
 	}
-	return d.find(ctx, op, "id "+id, func(u *User) bool { return u.ID == n })
+	return d.find(ctx, func(u *User) bool { return u.ID == n })
 }
 
-// FindUser returns the non-archived user whose email (the username given
-// at creation) equals key, ignoring case. It walks the user list.
-func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, error) {
-	const op = "FindUser"
-	if strings.TrimSpace(key) == "" {
-		return nil, inputError(op, "key", "must not be empty")
-	}
-	return d.find(ctx, op, "username "+strconv.Quote(key), func(u *User) bool { return strings.EqualFold(u.Email, key) })
+func (d *directoryDriver) FindUser(ctx context.Context, key string) (*driver.User, error) {
+	return d.find(ctx, func(u *User) bool { return strings.EqualFold(u.Email, key) })
 }
 
 // find walks every user, archived ones included, and skips the archived
@@ -164,43 +125,48 @@ func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, e
 // renamed meanwhile can still move between pages (the API sorts by name
 // only), so a walk that finds nothing is made once more before the user is
 // reported missing.
-func (d *Directory) find(ctx context.Context, op, what string, match func(*User) bool) (*usermgmt.User, error) {
+func (d *directoryDriver) find(ctx context.Context, match func(*User) bool) (*driver.User, error) {
 	for range 2 {
 		for u, err := range d.c.ListUsers(ctx, nil) {
 			if err != nil {
 				return nil, err
 			}
 			if !u.Details.Archived && match(&u) {
-				return toDirectoryUser(&u), nil
+				return toDriverUser(&u), nil
 			}
 		}
 	}
-	return nil, &usermgmt.APIError{Provider: provider, Operation: op, Message: "no user with " + what, Kind: usermgmt.ErrNotFound}
+	return nil, driver.ErrNotFound
 }
 
-// ListUsers iterates over the non-archived users, page by page.
-func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
-	archived := false
-	lo := &ListUsersOptions{Archived: &archived}
-	if opts != nil {
-		lo.PageSize = opts.PageSize
-	}
-	return directory.Users(d.c.ListUsers(ctx, lo), toDirectoryUser, opts)
-}
-
-// UpdateUser changes the first and last names; Email and Password cannot
-// be changed through the API.
-func (d *Directory) UpdateUser(ctx context.Context, id string, in usermgmt.UpdateUserInput) (*usermgmt.User, error) {
-	const op = "UpdateUser"
-	n, err := parseID(op, id)
+func (d *directoryDriver) ListPage(ctx context.Context, req driver.PageRequest) (*driver.Page, error) {
+	off, err := driver.ParseOffset(req.Token)
 	if err != nil {
 		return nil, err
 	}
-	if in.Email != nil {
-		return nil, directory.Unsupported(provider, "UpdateUser of Email", "the username, returned as the email, cannot be changed")
+	size := req.Size
+	if size == 0 {
+		size = MaxLimit
 	}
-	if in.Password != nil {
-		return nil, directory.Unsupported(provider, "UpdateUser of Password", "the API has no call that changes a password")
+	archived := false
+	users, err := d.c.ListUsersPage(ctx, off, size, &ListUsersOptions{Archived: &archived})
+	if err != nil {
+		return nil, err
+	}
+	page := &driver.Page{Users: make([]driver.User, len(users))}
+	for i := range users {
+		page.Users[i] = *toDriverUser(&users[i])
+	}
+	if len(users) >= size {
+		page.Next = driver.Offset(off + len(users))
+	}
+	return page, nil
+}
+
+func (d *directoryDriver) UpdateUser(ctx context.Context, id string, in *driver.UpdateInput) (*driver.User, error) {
+	n, err := parseID("updateUser", id)
+	if err != nil {
+		return nil, err
 	}
 	var ui UpdateUserInput
 	switch {
@@ -209,65 +175,49 @@ func (d *Directory) UpdateUser(ctx context.Context, id string, in usermgmt.Updat
 	case in.Name != nil:
 		first, last := usermgmt.CreateUserInput{Name: *in.Name}.SplitName()
 		ui.FirstName, ui.LastName = &first, &last
-	default:
-		return d.GetUser(ctx, id)
 	}
 	u, err := d.c.UpdateUser(ctx, n, ui)
-	if err != nil {
-		return nil, err
-	}
-	return toDirectoryUser(u), nil
+	return toDriverUser(u), err
 }
 
-// SetActive sets the user's active flag (userIsActive).
-func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*usermgmt.User, error) {
-	n, err := parseID("SetActive", id)
+func (d *directoryDriver) SetActive(ctx context.Context, id string, active bool) (*driver.User, error) {
+	n, err := parseID("updateUser", id)
 	if err != nil {
 		return nil, err
 	}
 	u, err := d.c.SetActive(ctx, n, active)
-	if err != nil {
-		return nil, err
-	}
-	return toDirectoryUser(u), nil
+	return toDriverUser(u), err
 }
 
-// DeleteUser archives the user: the API has no delete.
-func (d *Directory) DeleteUser(ctx context.Context, id string) error {
-	n, err := parseID("DeleteUser", id)
-	if err != nil {
+// DeleteUser archives the user; one archived already is not found.
+func (d *directoryDriver) DeleteUser(ctx context.Context, id string) error {
+	if _, err := d.GetUser(ctx, id); err != nil {
 		return err
 	}
-	_, err = d.c.Archive(ctx, n, true)
+	n, _ := parseID("updateUser", id) // GetUser parsed it
+	_, err := d.c.Archive(ctx, n, true)
 	return err
 }
 
-// SetRoles gives the user the one role named in roles.
-func (d *Directory) SetRoles(ctx context.Context, id string, roles []string) (*usermgmt.User, error) {
-	const op = "SetRoles"
+func (d *directoryDriver) SetRoles(ctx context.Context, id string, roles []string) (*driver.User, error) {
+	const op = "updateUser"
 	n, err := parseID(op, id)
 	if err != nil {
 		return nil, err
 	}
-	if len(roles) != 1 {
-		return nil, inputError(op, "roles", fmt.Sprintf("a user has exactly one role; got %d names", len(roles)))
-	}
-	roleID, err := d.roleID(ctx, op, roles[0])
+	roleID, err := d.roleID(ctx, op, roles[0]) // the Directory checked there is exactly one
 	if err != nil {
 		return nil, err
 	}
 	u, err := d.c.UpdateUser(ctx, n, UpdateUserInput{RoleID: &roleID})
-	if err != nil {
-		return nil, err
-	}
-	return toDirectoryUser(u), nil
+	return toDriverUser(u), err
 }
 
 // roleID maps a role name to its id through getRoles, ignoring case. The
 // names are cached for the directory's life and fetched again once when a
 // name is unknown. The Administrator role, which getRoles does not list,
 // cannot be set by name; Client.UpdateUser sets any role id.
-func (d *Directory) roleID(ctx context.Context, op, name string) (int64, error) {
+func (d *directoryDriver) roleID(ctx context.Context, op, name string) (int64, error) {
 	key := strings.ToLower(strings.TrimSpace(name))
 	if key == "" {
 		return 0, inputError(op, "Roles", "a role name is empty")
@@ -306,9 +256,12 @@ func parseID(op, id string) (int64, error) {
 	return n, nil
 }
 
-func toDirectoryUser(u *User) *usermgmt.User {
+func toDriverUser(u *User) *driver.User {
+	if u == nil {
+		return nil
+	}
 	cp := *u
-	out := &usermgmt.User{
+	out := &driver.User{
 		ID:        strconv.FormatInt(u.ID, 10),
 		Username:  u.Email,
 		Email:     u.Email,
@@ -316,7 +269,6 @@ func toDirectoryUser(u *User) *usermgmt.User {
 		FirstName: u.Details.FirstName,
 		LastName:  u.Details.LastName,
 		Active:    u.Active,
-		Provider:  provider,
 		Raw:       &cp,
 	}
 	if u.Details.Role.Name != "" {

@@ -1,0 +1,199 @@
+// Package providertest opens each provider of the module on its in-process
+// fake with a *usermgmt.Directory over it: the one set-up shared by the
+// cross-provider tests (conformance, fault matrix, secret canary, safety
+// checks, provisioning under faults) and the example programs.
+package providertest
+
+import (
+	"testing"
+
+	"github.com/usermgmt-go/sdk/bss"
+	"github.com/usermgmt-go/sdk/bss/bsstest"
+	"github.com/usermgmt-go/sdk/dbsync"
+	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
+	"github.com/usermgmt-go/sdk/genericusr"
+	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
+	"github.com/usermgmt-go/sdk/internal/fake"
+	"github.com/usermgmt-go/sdk/syncari"
+	"github.com/usermgmt-go/sdk/syncari/syncaritest"
+	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/vendorusers"
+	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
+)
+
+// Env is one provider's fake and a Directory over it.
+type Env struct {
+	// Name is the provider's name, e.g. "bss".
+	Name string
+	// Dir is the Directory over the provider's client.
+	Dir *usermgmt.Directory
+	// Fake is the fake server, for injecting faults and reading its
+	// journal.
+	Fake *fake.Server
+	// URL is the fake's base URL.
+	URL string
+	// Keys returns the natural key of every user the fake stores (archived
+	// and unregistered users excluded), as the fake sees them: the ground
+	// truth for exactly-once checks.
+	Keys func() []string
+	// Roles names two roles the directory accepts, for providers with
+	// roles.
+	Roles []string
+}
+
+// Options tune the clients and directories an Opener makes.
+type Options struct {
+	// Client options go to the provider's New.
+	Client []usermgmt.Option
+	// Directory options go to the provider's NewDirectory.
+	Directory []usermgmt.DirectoryOption
+}
+
+// Opener opens one provider.
+type Opener struct {
+	// Name is the provider's name.
+	Name string
+	// Open starts a fresh fake and returns the Env over it; the fake is
+	// closed when t ends.
+	Open func(t testing.TB, o Options) Env
+}
+
+// Names lists the providers in a fixed order.
+var Names = []string{"syncari", "dbsync", "genericusr", "vendorusers", "bss"}
+
+// Openers returns one Opener per provider, in the order of Names.
+func Openers() []Opener {
+	return []Opener{
+		{"syncari", openSyncari},
+		{"dbsync", openDBSync},
+		{"genericusr", openGenericUsr},
+		{"vendorusers", openVendorUsers},
+		{"bss", openBSS},
+	}
+}
+
+// OpenAll opens every provider, in the order of Names.
+func OpenAll(t testing.TB, o Options) []Env {
+	t.Helper()
+	var out []Env
+	for _, op := range Openers() {
+		out = append(out, op.Open(t, o))
+	}
+	return out
+}
+
+// Open opens the named provider; an unknown name fails t.
+func Open(t testing.TB, name string, o Options) Env {
+	t.Helper()
+	for _, op := range Openers() {
+		if op.Name == name {
+			return op.Open(t, o)
+		}
+	}
+	t.Fatalf("providertest: no provider %q", name)
+	return Env{}
+}
+
+// Conformance returns the conformance harness of the provider op opens.
+func Conformance(op Opener, o Options) (h func(t *testing.T) *usermgmt.Directory, roles []string) {
+	var env Env
+	h = func(t *testing.T) *usermgmt.Directory {
+		env = op.Open(t, o)
+		return env.Dir
+	}
+	return h, rolesOf(op.Name)
+}
+
+func rolesOf(name string) []string {
+	switch name {
+	case "syncari":
+		return []string{"Sync Manager", "Viewer"}
+	case "vendorusers":
+		return []string{"Supervisor", "Developer"}
+	}
+	return nil
+}
+
+func check(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func openSyncari(t testing.TB, o Options) Env {
+	s := syncaritest.NewServer()
+	t.Cleanup(s.Close)
+	c, err := syncari.New(s.Config(), o.Client...)
+	check(t, err)
+	d, err := syncari.NewDirectory(c, syncari.DirectoryConfig{}, o.Directory...)
+	check(t, err)
+	return Env{Name: "syncari", Dir: d, Fake: s.Server, URL: s.URL, Roles: rolesOf("syncari"), Keys: func() (k []string) {
+		for _, u := range s.Users() {
+			k = append(k, u.Email)
+		}
+		return k
+	}}
+}
+
+func openDBSync(t testing.TB, o Options) Env {
+	s := dbsynctest.NewServer()
+	t.Cleanup(s.Close)
+	c, err := dbsync.New(s.Config(), o.Client...)
+	check(t, err)
+	d, err := dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: "Example Co"}, o.Directory...)
+	check(t, err)
+	return Env{Name: "dbsync", Dir: d, Fake: s.Server, URL: s.URL, Keys: func() (k []string) {
+		for _, u := range s.Users() {
+			k = append(k, u.UserName)
+		}
+		return k
+	}}
+}
+
+func openGenericUsr(t testing.TB, o Options) Env {
+	s := genericusrtest.NewServer()
+	t.Cleanup(s.Close)
+	c, err := genericusr.New(s.Config(), o.Client...)
+	check(t, err)
+	d, err := genericusr.NewDirectory(c, genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}, o.Directory...)
+	check(t, err)
+	return Env{Name: "genericusr", Dir: d, Fake: s.Server, URL: s.URL, Keys: func() (k []string) {
+		for _, u := range s.Users() {
+			k = append(k, u.Username)
+		}
+		return k
+	}}
+}
+
+func openVendorUsers(t testing.TB, o Options) Env {
+	s := vendoruserstest.NewServer()
+	t.Cleanup(s.Close)
+	c, err := vendorusers.New(s.Config(), o.Client...)
+	check(t, err)
+	d, err := vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper}, o.Directory...)
+	check(t, err)
+	return Env{Name: "vendorusers", Dir: d, Fake: s.Server, URL: s.URL, Roles: rolesOf("vendorusers"), Keys: func() (k []string) {
+		for _, u := range s.Users() {
+			if !u.Details.Archived {
+				k = append(k, u.Email)
+			}
+		}
+		return k
+	}}
+}
+
+func openBSS(t testing.TB, o Options) Env {
+	s := bsstest.NewServer()
+	t.Cleanup(s.Close)
+	c, err := bss.New(s.Config(), o.Client...)
+	check(t, err)
+	d, err := bss.NewDirectory(c, bss.DirectoryConfig{}, o.Directory...)
+	check(t, err)
+	return Env{Name: "bss", Dir: d, Fake: s.Server, URL: s.URL, Keys: func() (k []string) {
+		for _, u := range s.Users() {
+			k = append(k, u.ContactDetails.Email)
+		}
+		return k
+	}}
+}
