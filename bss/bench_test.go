@@ -118,7 +118,7 @@ func benchSample(tb testing.TB, name string) []byte {
 	return b
 }
 
-func benchClients(b *testing.B, srv *httptest.Server) (*benchBaseline, *wire.ClientWithResponses, *bss.Client, *bss.Directory) {
+func benchClients(b *testing.B, srv *httptest.Server) (*benchBaseline, *wire.ClientWithResponses, *bss.Client, *usermgmt.Directory) {
 	b.Helper()
 	base := &benchBaseline{hc: benchkit.HTTPClient(b), base: srv.URL}
 	api, err := wire.NewClientWithResponses(srv.URL, wire.WithHTTPClient(benchkit.HTTPClient(b)),
@@ -133,7 +133,11 @@ func benchClients(b *testing.B, srv *httptest.Server) (*benchBaseline, *wire.Cli
 	if err != nil {
 		b.Fatal(err)
 	}
-	return base, api, c, bss.NewDirectory(c)
+	dir, err := bss.NewDirectory(c, bss.DirectoryConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return base, api, c, dir
 }
 
 // BenchmarkCreate measures one createUser call.

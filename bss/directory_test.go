@@ -12,20 +12,16 @@ import (
 	"github.com/usermgmt-go/sdk/bss/bsstest"
 	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
-	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
-func newDirectory(t *testing.T) (*bsstest.Server, usermgmt.Directory) {
+func newDirectory(t *testing.T) (*bsstest.Server, *usermgmt.Directory) {
 	t.Helper()
 	srv, c := setup(t, nil)
-	return srv, bss.NewDirectory(c)
-}
-
-func TestDirectoryConformance(t *testing.T) {
-	usermgmttest.Run(t, func(t *testing.T) usermgmt.Directory {
-		_, d := newDirectory(t)
-		return d
-	})
+	d, err := bss.NewDirectory(c, bss.DirectoryConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, d
 }
 
 func TestDirectoryCapabilities(t *testing.T) {
@@ -33,16 +29,14 @@ func TestDirectoryCapabilities(t *testing.T) {
 	_, d := newDirectory(t)
 	want := usermgmt.Capabilities{
 		Create: true, Get: true, List: true, Update: true, Activate: true, Deactivate: true, Delete: true,
-		NaturalKey: "email", Requires: []string{"Email"},
+		CreateInactive: true, NaturalKey: "email", Requires: []string{"Email"},
+		UpdateFields: []string{"Email", "Name", "FirstName", "LastName", "Password"}, MaxPageSize: 1000,
 	}
 	if diff := cmp.Diff(want, d.Capabilities()); diff != "" {
 		t.Errorf("Capabilities (-want +got):\n%s", diff)
 	}
 	if d.Provider() != "bss" {
 		t.Errorf("Provider = %q", d.Provider())
-	}
-	if _, ok := d.(usermgmt.UserFinder); !ok {
-		t.Error("the directory does not implement usermgmt.UserFinder")
 	}
 }
 
@@ -102,15 +96,16 @@ func TestDirectoryCreateIsExactlyOnce(t *testing.T) {
 	}
 }
 
-func TestDirectoryCreateOfAnExistingEmailReturnsIt(t *testing.T) {
+func TestDirectoryCreateOfAnExistingEmailIsAConflict(t *testing.T) {
 	t.Parallel()
 	srv, d := newDirectory(t)
 	existing := srv.AddUser(sampleUser())
-	got, err := d.CreateUser(context.Background(), usermgmt.CreateUserInput{Email: "Jane.Doe@example.com"})
-	if err != nil {
-		t.Fatal(err)
+	_, err := d.CreateUser(context.Background(), usermgmt.CreateUserInput{Email: "Jane.Doe@example.com"})
+	var ce *usermgmt.ConflictError
+	if !errors.Is(err, usermgmt.ErrConflict) || !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want a *usermgmt.ConflictError", err)
 	}
-	if got.ID != existing.ID || len(srv.Users()) != 1 {
+	if got := ce.Existing; got.ID != existing.ID || len(srv.Users()) != 1 {
 		t.Errorf("got %s with %d users, want the existing %s", got.ID, len(srv.Users()), existing.ID)
 	}
 }
@@ -208,18 +203,17 @@ func TestDirectoryFindUser(t *testing.T) {
 	t.Parallel()
 	srv, d := newDirectory(t)
 	srv.AddUser(sampleUser())
-	f := d.(usermgmt.UserFinder)
-	got, err := f.FindUser(context.Background(), "JANE.DOE@example.com")
+	got, err := d.FindUser(context.Background(), "JANE.DOE@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.ID != sampleUser().ID || got.Email != "jane.doe@example.com" || !got.Active {
 		t.Errorf("FindUser = %+v", got)
 	}
-	if _, err := f.FindUser(context.Background(), "nobody@example.com"); !errors.Is(err, usermgmt.ErrNotFound) {
+	if _, err := d.FindUser(context.Background(), "nobody@example.com"); !errors.Is(err, usermgmt.ErrNotFound) {
 		t.Errorf("FindUser of a missing email: %v, want ErrNotFound", err)
 	}
-	if _, err := f.FindUser(context.Background(), ""); !errors.Is(err, usermgmt.ErrInvalidInput) {
+	if _, err := d.FindUser(context.Background(), ""); !errors.Is(err, usermgmt.ErrInvalidInput) {
 		t.Errorf("FindUser(\"\"): %v, want ErrInvalidInput", err)
 	}
 }

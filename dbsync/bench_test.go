@@ -107,7 +107,7 @@ func benchSample(tb testing.TB, name string) []byte {
 	return b
 }
 
-func benchClients(b *testing.B, srv *httptest.Server) (*benchBaseline, *wire.ClientWithResponses, *dbsync.Client, *dbsync.Directory) {
+func benchClients(b *testing.B, srv *httptest.Server) (*benchBaseline, *wire.ClientWithResponses, *dbsync.Client, *usermgmt.Directory) {
 	b.Helper()
 	base := &benchBaseline{hc: benchkit.HTTPClient(b), base: srv.URL}
 	api, err := wire.NewClientWithResponses(srv.URL, wire.WithHTTPClient(benchkit.HTTPClient(b)))

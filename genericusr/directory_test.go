@@ -17,7 +17,7 @@ import (
 
 // newDirectory returns a fake, a directory over it working in account 2,
 // and the client behind it.
-func newDirectory(t *testing.T, edit func(*genericusr.Config), opts ...usermgmt.Option) (*genericusrtest.Server, usermgmt.Directory) {
+func newDirectory(t *testing.T, edit func(*genericusr.Config), opts ...usermgmt.Option) (*genericusrtest.Server, *usermgmt.Directory) {
 	t.Helper()
 	srv, c := setup(t, []genericusrtest.Option{genericusrtest.WithAccounts(2)}, edit, opts...)
 	d, err := genericusr.NewDirectory(c, genericusr.DirectoryConfig{AccountID: 2})
@@ -27,20 +27,13 @@ func newDirectory(t *testing.T, edit func(*genericusr.Config), opts ...usermgmt.
 	return srv, d
 }
 
-func TestDirectoryConformance(t *testing.T) {
-	usermgmttest.Run(t, func(t *testing.T) usermgmt.Directory {
-		_, d := newDirectory(t, nil)
-		return d
-	})
-}
-
 func TestDirectoryConformancePUTAndJSON(t *testing.T) {
-	usermgmttest.Run(t, func(t *testing.T) usermgmt.Directory {
+	usermgmttest.Run(t, usermgmttest.Harness{Open: func(t *testing.T) *usermgmt.Directory {
 		_, d := newDirectory(t, func(cfg *genericusr.Config) {
 			cfg.UsePUT, cfg.ContentType = true, genericusr.ContentTypeJSON
 		})
 		return d
-	})
+	}})
 }
 
 func TestNewDirectoryValidates(t *testing.T) {
@@ -68,15 +61,13 @@ func TestDirectoryCapabilities(t *testing.T) {
 	t.Parallel()
 	_, d := newDirectory(t, nil)
 	want := usermgmt.Capabilities{Create: true, Get: true, List: true, Update: true, Activate: true, Deactivate: true,
-		Delete: true, NaturalKey: "username", Requires: []string{"Email", "Name", "Password"}}
+		Delete: true, CreateInactive: true, NaturalKey: "username", Requires: []string{"Email", "Name", "Password"},
+		UpdateFields: []string{"Email", "Name", "FirstName", "LastName", "Password"}}
 	if diff := cmp.Diff(want, d.Capabilities()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if d.Provider() != "genericusr" {
 		t.Errorf("Provider() = %q", d.Provider())
-	}
-	if _, ok := d.(usermgmt.UserFinder); !ok {
-		t.Error("the directory does not implement usermgmt.UserFinder")
 	}
 }
 
@@ -134,11 +125,11 @@ func TestDirectoryMapsOntoTheAPI(t *testing.T) {
 	}
 	checkRequest(t, one(t, srv, "getUserListByAccountId"), http.MethodGet, "/usr/acc/2", "")
 
-	found, err := d.(usermgmt.UserFinder).FindUser(ctx, "ADA@example.com")
+	found, err := d.FindUser(ctx, "ADA@example.com")
 	if err != nil || found.ID != "1" {
 		t.Errorf("FindUser = %+v, %v", found, err)
 	}
-	if _, err := d.(usermgmt.UserFinder).FindUser(ctx, "other"); !errors.Is(err, usermgmt.ErrNotFound) {
+	if _, err := d.FindUser(ctx, "other"); !errors.Is(err, usermgmt.ErrNotFound) {
 		t.Errorf("FindUser of a user of another account: err = %v, want ErrNotFound", err)
 	}
 

@@ -141,7 +141,7 @@ func benchSample(tb testing.TB, name string) []byte {
 	return b
 }
 
-func benchClients(b *testing.B, srv *httptest.Server) (*benchBaseline, *wire.ClientWithResponses, *syncari.Client, *syncari.Directory) {
+func benchClients(b *testing.B, srv *httptest.Server) (*benchBaseline, *wire.ClientWithResponses, *syncari.Client, *usermgmt.Directory) {
 	b.Helper()
 	base := &benchBaseline{hc: benchkit.HTTPClient(b), base: srv.URL}
 	api, err := wire.NewClientWithResponses(srv.URL, wire.WithHTTPClient(benchkit.HTTPClient(b)),
@@ -156,7 +156,11 @@ func benchClients(b *testing.B, srv *httptest.Server) (*benchBaseline, *wire.Cli
 	if err != nil {
 		b.Fatal(err)
 	}
-	return base, api, c, syncari.NewDirectory(c)
+	dir, err := syncari.NewDirectory(c, syncari.DirectoryConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return base, api, c, dir
 }
 
 // BenchmarkCreate measures one createUser call.

@@ -15,20 +15,13 @@ import (
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
 
-func newDirectory(t *testing.T, c *vendorusers.Client, cfg vendorusers.DirectoryConfig) usermgmt.Directory {
+func newDirectory(t *testing.T, c *vendorusers.Client, cfg vendorusers.DirectoryConfig) *usermgmt.Directory {
 	t.Helper()
 	d, err := vendorusers.NewDirectory(c, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
-}
-
-func TestDirectoryConformance(t *testing.T) {
-	usermgmttest.Run(t, func(t *testing.T) usermgmt.Directory {
-		_, c := setup(t, nil)
-		return newDirectory(t, c, vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper})
-	})
 }
 
 func TestNewDirectoryValidates(t *testing.T) {
@@ -47,7 +40,8 @@ func TestDirectoryCapabilities(t *testing.T) {
 	_, c := setup(t, nil)
 	want := usermgmt.Capabilities{
 		Create: true, Get: true, List: true, Update: true, Activate: true, Deactivate: true, Delete: true, Roles: true,
-		DeleteMeans: "archive", NaturalKey: "username", Requires: []string{"Username", "Password", "Roles"},
+		CreateInactive: true, DeleteMeans: "archive", NaturalKey: "username", Requires: []string{"Username", "Password", "Roles"},
+		UpdateFields: []string{"Name", "FirstName", "LastName"}, MinRoles: 1, MaxRoles: 1, MaxPageSize: vendorusers.MaxLimit,
 	}
 	if diff := gocmp.Diff(want, newDirectory(t, c, vendorusers.DirectoryConfig{}).Capabilities()); diff != "" {
 		t.Errorf("without a default role (-want +got):\n%s", diff)
@@ -59,9 +53,6 @@ func TestDirectoryCapabilities(t *testing.T) {
 	}
 	if d.Provider() != "vendorusers" {
 		t.Errorf("Provider = %q", d.Provider())
-	}
-	if _, ok := d.(usermgmt.UserFinder); !ok {
-		t.Error("the directory is not a UserFinder")
 	}
 }
 
@@ -99,7 +90,7 @@ func TestDirectoryLifecycle(t *testing.T) {
 	if r := only(srv, "getUsers"); len(r) != 1 || r[0].Query.Has("archived") {
 		t.Errorf("GetUser sent %+v, want one getUsers without an archived filter", r)
 	}
-	if f, err := d.(usermgmt.UserFinder).FindUser(ctx, "ADA@example.com"); err != nil || f.ID != u.ID {
+	if f, err := d.FindUser(ctx, "ADA@example.com"); err != nil || f.ID != u.ID {
 		t.Errorf("FindUser = %+v, %v", f, err)
 	}
 
@@ -233,9 +224,27 @@ func TestDirectoryRefusesBeforeSending(t *testing.T) {
 			_, err := d.UpdateUser(ctx, "10026", usermgmt.UpdateUserInput{Password: ptr[usermgmt.Secret]("x")})
 			return err
 		}, errors.ErrUnsupported},
-		{"empty find key", func() error { _, err := d.(usermgmt.UserFinder).FindUser(ctx, ""); return err }, usermgmt.ErrInvalidInput},
-		{"list page size 101", func() error {
-			_, err := usermgmt.Collect(d.ListUsers(ctx, &usermgmt.ListOptions{PageSize: 101}))
+		{"empty find key", func() error { _, err := d.FindUser(ctx, ""); return err }, usermgmt.ErrInvalidInput},
+		{"list page size -1", func() error {
+			_, err := usermgmt.Collect(d.ListUsers(ctx, &usermgmt.ListOptions{PageSize: -1}))
+			return err
+		}, usermgmt.ErrInvalidInput},
+		{"not an email", func() error {
+			in := ok
+			in.Username, in.Email = "", "not-an-email"
+			_, err := d.CreateUser(ctx, in)
+			return err
+		}, usermgmt.ErrInvalidInput},
+		{"email with spaces", func() error {
+			in := ok
+			in.Username, in.Email = "", " sp@example.com "
+			_, err := d.CreateUser(ctx, in)
+			return err
+		}, usermgmt.ErrInvalidInput},
+		{"username with spaces", func() error {
+			in := ok
+			in.Username = " sp@example.com "
+			_, err := d.CreateUser(ctx, in)
 			return err
 		}, usermgmt.ErrInvalidInput},
 	}

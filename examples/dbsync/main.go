@@ -11,7 +11,7 @@
 //   - AuthenticateUser checks one user's license; LicenseDetails lists them.
 //
 // With no flags and no environment it runs against the in-process fake
-// (dbsynctest) with a quota of three seats. Set DBSYNC_APP_KEY and the
+// (dbsynctest) with a quota of three seats. Set DBSYNC_PARTNER_APP_KEY and the
 // variables listed by -help to run it against the real API; -v logs every
 // request with secrets redacted.
 package main
@@ -45,10 +45,10 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		fmt.Fprint(stderr, `Usage: dbsync [-v]
 
 Licenses users of one company with the DBSync client. Runs against an
-in-process fake unless DBSYNC_APP_KEY is set:
+in-process fake unless DBSYNC_PARTNER_APP_KEY is set:
 
-  DBSYNC_APP_KEY    partner application key (required)
-  DBSYNC_APP_TOKEN  partner application token (required)
+  DBSYNC_PARTNER_APP_KEY    partner application key (required)
+  DBSYNC_PARTNER_APP_TOKEN  partner application token (required)
   DBSYNC_COMPANY    end-user company the users belong to (required)
   DBSYNC_ENV        environment (default `+dbsync.DefaultEnvironment+`)
   DBSYNC_VERSION    version (default `+dbsync.DefaultVersion+`)
@@ -78,8 +78,8 @@ Flags:
 	cfg := dbsync.Config{
 		Environment:     getenv("DBSYNC_ENV"),
 		Version:         getenv("DBSYNC_VERSION"),
-		PartnerAppKey:   usermgmt.Secret(getenv("DBSYNC_APP_KEY")),
-		PartnerAppToken: usermgmt.Secret(getenv("DBSYNC_APP_TOKEN")),
+		PartnerAppKey:   usermgmt.Secret(getenv("DBSYNC_PARTNER_APP_KEY")),
+		PartnerAppToken: usermgmt.Secret(getenv("DBSYNC_PARTNER_APP_TOKEN")),
 	}
 	company, suffix := getenv("DBSYNC_COMPANY"), "-"+time.Now().UTC().Format("20060102150405")
 	if cfg.PartnerAppKey.IsZero() {
@@ -99,7 +99,7 @@ Flags:
 		fmt.Fprintln(stderr, "error:", err)
 		// Errors match the usermgmt sentinels with errors.Is.
 		if errors.Is(err, usermgmt.ErrUnauthorized) {
-			fmt.Fprintln(stderr, "hint: check DBSYNC_APP_KEY and DBSYNC_APP_TOKEN")
+			fmt.Fprintln(stderr, "hint: check DBSYNC_PARTNER_APP_KEY and DBSYNC_PARTNER_APP_TOKEN")
 		}
 		return 1
 	}

@@ -84,7 +84,7 @@ func TestVerboseLogsWithoutSecrets(t *testing.T) {
 // at a loopback server; a bad configuration shows that a failure exits
 // non-zero without printing the key.
 func TestBadEnvironmentFails(t *testing.T) {
-	env := map[string]string{"DBSYNC_APP_KEY": "some-partner-key", "DBSYNC_COMPANY": "Acme Corp"}
+	env := map[string]string{"DBSYNC_PARTNER_APP_KEY": "some-partner-key", "DBSYNC_COMPANY": "Acme Corp"}
 	code, out, errOut := runMain(t, env)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)

@@ -101,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 	}
 	fmt.Fprintf(stdout, "created %d, updated %d, existing %d, failed %d, skipped %d in %s\n",
-		counts[usermgmt.OutcomeCreated], counts[usermgmt.OutcomeUpdated], counts[usermgmt.OutcomeExisting],
+		counts[usermgmt.OutcomeCreated], counts[usermgmt.OutcomeUpdated], counts[usermgmt.OutcomeExisted],
 		counts[usermgmt.OutcomeFailed], counts[usermgmt.OutcomeSkipped], time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		fmt.Fprintln(stderr, "provision:", err)

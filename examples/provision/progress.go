@@ -30,8 +30,8 @@ func (b *progressBar) update(p usermgmt.Progress) {
 	if p.Total == 0 {
 		return
 	}
-	counts := fmt.Sprintf("%d/%d  created %d  existing %d  updated %d  failed %d",
-		p.Done, p.Total, p.Created, p.Existing, p.Updated, p.Failed)
+	counts := fmt.Sprintf("%d/%d  created %d  existed %d  updated %d  failed %d",
+		p.Done, p.Total, p.Created, p.Existed, p.Updated, p.Failed)
 	if b.tty {
 		const width = 30
 		filled := width * p.Done / p.Total

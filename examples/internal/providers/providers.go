@@ -27,7 +27,7 @@ type Provider struct {
 	Env []EnvVar
 	// Open returns the directory, whether it is the real API, and a
 	// function that releases what it started.
-	Open func(getenv func(string) string) (dir usermgmt.Directory, real bool, closeFn func(), err error)
+	Open func(getenv func(string) string) (dir *usermgmt.Directory, real bool, closeFn func(), err error)
 }
 
 // EnvVar is one environment variable a provider reads.
@@ -47,7 +47,7 @@ func List() []Provider {
 				{"SYNCARI_INSTANCE_ID", "instance to run against (syncariId)", true},
 				{"SYNCARI_BASE_URL", "API base URL (default " + syncari.DefaultBaseURL + ")", false},
 			},
-			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
 				if getenv("SYNCARI_CLIENT_ID") != "" {
 					c, err := syncari.New(syncari.Config{
 						BaseURL:      getenv("SYNCARI_BASE_URL"),
@@ -58,7 +58,8 @@ func List() []Provider {
 					if err != nil {
 						return nil, true, nil, err
 					}
-					return syncari.NewDirectory(c), true, func() {}, nil
+					d, err := syncari.NewDirectory(c, syncari.DirectoryConfig{})
+					return d, true, func() {}, err
 				}
 				srv := syncaritest.NewServer()
 				c, err := syncari.New(srv.Config())
@@ -66,24 +67,29 @@ func List() []Provider {
 					srv.Close()
 					return nil, false, nil, err
 				}
-				return syncari.NewDirectory(c), false, srv.Close, nil
+				d, err := syncari.NewDirectory(c, syncari.DirectoryConfig{})
+				if err != nil {
+					srv.Close()
+					return nil, false, nil, err
+				}
+				return d, false, srv.Close, nil
 			},
 		},
 		{
 			Name: "dbsync",
 			Env: []EnvVar{
-				{"DBSYNC_APP_KEY", "partner application key", true},
-				{"DBSYNC_APP_TOKEN", "partner application token", true},
+				{"DBSYNC_PARTNER_APP_KEY", "partner application key (partnerAppKey)", true},
+				{"DBSYNC_PARTNER_APP_TOKEN", "partner application token (partnerAppToken)", true},
 				{"DBSYNC_COMPANY", "end-user company the users belong to", true},
-				{"DBSYNC_ENV", "environment (default staging)", false},
+				{"DBSYNC_ENV", "environment: production or staging", true},
 				{"DBSYNC_VERSION", "version (default appcenter-2-2)", false},
 			},
-			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
 				cfg := dbsync.Config{
 					Environment: getenv("DBSYNC_ENV"), Version: getenv("DBSYNC_VERSION"),
-					PartnerAppKey: usermgmt.Secret(getenv("DBSYNC_APP_KEY")), PartnerAppToken: usermgmt.Secret(getenv("DBSYNC_APP_TOKEN")),
+					PartnerAppKey: usermgmt.Secret(getenv("DBSYNC_PARTNER_APP_KEY")), PartnerAppToken: usermgmt.Secret(getenv("DBSYNC_PARTNER_APP_TOKEN")),
 				}
-				company, closeFn, real := getenv("DBSYNC_COMPANY"), func() {}, getenv("DBSYNC_APP_KEY") != ""
+				company, closeFn, real := getenv("DBSYNC_COMPANY"), func() {}, getenv("DBSYNC_PARTNER_APP_KEY") != ""
 				if !real {
 					srv := dbsynctest.NewServer()
 					cfg, company, closeFn = srv.Config(), "Example Co", srv.Close
@@ -109,7 +115,7 @@ func List() []Provider {
 				{"REVIVE_PASSWORD", "HTTP Basic password", true},
 				{"REVIVE_ACCOUNT_ID", "account the users are created in and listed from", true},
 			},
-			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
 				cfg := genericusr.Config{BaseURL: getenv("REVIVE_BASE_URL"), Username: getenv("REVIVE_USERNAME"), Password: usermgmt.Secret(getenv("REVIVE_PASSWORD"))}
 				account, closeFn, real := int64(0), func() {}, cfg.BaseURL != ""
 				if real {
@@ -142,7 +148,7 @@ func List() []Provider {
 				{"GUARDANT_ROLE_ID", "role id given to the users created (e.g. 5, Developer)", true},
 				{"GUARDANT_BASE_URL", "API base URL (default " + vendorusers.DefaultBaseURL + ")", false},
 			},
-			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
 				if getenv("GUARDANT_TOKEN") != "" {
 					role, err := strconv.ParseInt(getenv("GUARDANT_ROLE_ID"), 10, 64)
 					if err != nil {
@@ -175,7 +181,7 @@ func List() []Provider {
 				{"BSS_BASE_URL", "customer-specific base URL of the BSS API", true},
 				{"BSS_API_KEY", "API key, sent as Authorization: Apikey <key>", true},
 			},
-			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
 				cfg := bss.Config{BaseURL: getenv("BSS_BASE_URL"), APIKey: usermgmt.Secret(getenv("BSS_API_KEY"))}
 				closeFn, real := func() {}, cfg.BaseURL != ""
 				if !real {
@@ -187,7 +193,12 @@ func List() []Provider {
 					closeFn()
 					return nil, real, nil, err
 				}
-				return bss.NewDirectory(c), real, closeFn, nil
+				d, err := bss.NewDirectory(c, bss.DirectoryConfig{})
+				if err != nil {
+					closeFn()
+					return nil, real, nil, err
+				}
+				return d, real, closeFn, nil
 			},
 		},
 	}
