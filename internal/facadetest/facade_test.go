@@ -2,105 +2,24 @@ package facadetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/usermgmt-go/sdk/bss"
-	"github.com/usermgmt-go/sdk/bss/bsstest"
-	"github.com/usermgmt-go/sdk/dbsync"
-	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
-	"github.com/usermgmt-go/sdk/genericusr"
-	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
 	"github.com/usermgmt-go/sdk/internal/fake"
-	"github.com/usermgmt-go/sdk/syncari"
-	"github.com/usermgmt-go/sdk/syncari/syncaritest"
+	"github.com/usermgmt-go/sdk/internal/providertest"
 	"github.com/usermgmt-go/sdk/usermgmt"
-	"github.com/usermgmt-go/sdk/vendorusers"
-	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
 
-// env is one provider's fake and a Directory over it.
-type env struct {
-	name string
-	dir  usermgmt.Directory
-	srv  *fake.Server
-	// keys returns the natural key of every user stored in the fake.
-	keys func() []string
-}
-
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
-// open starts every provider's fake and a Directory over each, with opts.
-func open(t *testing.T, opts ...usermgmt.Option) []env {
+// open starts every provider's fake and a Directory over each.
+func open(t *testing.T, dirOpts []usermgmt.DirectoryOption, opts ...usermgmt.Option) []providertest.Env {
 	t.Helper()
-	var envs []env
-	{
-		s := syncaritest.NewServer()
-		t.Cleanup(s.Close)
-		d := syncari.NewDirectory(must(syncari.New(s.Config(), opts...)))
-		envs = append(envs, env{"syncari", d, s.Server, func() (k []string) {
-			for _, u := range s.Users() {
-				k = append(k, u.Email)
-			}
-			return k
-		}})
-	}
-	{
-		s := dbsynctest.NewServer()
-		t.Cleanup(s.Close)
-		d := must(dbsync.NewDirectory(must(dbsync.New(s.Config(), opts...)), dbsync.DirectoryConfig{Company: "Example Co"}))
-		envs = append(envs, env{"dbsync", d, s.Server, func() (k []string) {
-			for _, u := range s.Users() {
-				k = append(k, u.UserName)
-			}
-			return k
-		}})
-	}
-	{
-		s := genericusrtest.NewServer()
-		t.Cleanup(s.Close)
-		d := must(genericusr.NewDirectory(must(genericusr.New(s.Config(), opts...)), genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}))
-		envs = append(envs, env{"genericusr", d, s.Server, func() (k []string) {
-			for _, u := range s.Users() {
-				k = append(k, u.Username)
-			}
-			return k
-		}})
-	}
-	{
-		s := vendoruserstest.NewServer()
-		t.Cleanup(s.Close)
-		d := must(vendorusers.NewDirectory(must(vendorusers.New(s.Config(), opts...)), vendorusers.DirectoryConfig{DefaultRoleID: 5}))
-		envs = append(envs, env{"vendorusers", d, s.Server, func() (k []string) {
-			for _, u := range s.Users() {
-				k = append(k, u.Email)
-			}
-			return k
-		}})
-	}
-	{
-		s := bsstest.NewServer()
-		t.Cleanup(s.Close)
-		d := bss.NewDirectory(must(bss.New(s.Config(), opts...)))
-		envs = append(envs, env{"bss", d, s.Server, func() (k []string) {
-			for _, u := range s.Users() {
-				k = append(k, u.ContactDetails.Email)
-			}
-			return k
-		}})
-	}
-	return envs
+	return providertest.OpenAll(t, providertest.Options{Client: opts, Directory: dirOpts})
 }
 
 func users(n int, tag string) []usermgmt.CreateUserInput {
@@ -114,10 +33,10 @@ func users(n int, tag string) []usermgmt.CreateUserInput {
 
 // checkExactlyOnce asserts that the fake holds each of want exactly once,
 // and nothing else.
-func checkExactlyOnce(t *testing.T, e env, want []usermgmt.CreateUserInput) {
+func checkExactlyOnce(t *testing.T, e providertest.Env, want []usermgmt.CreateUserInput) {
 	t.Helper()
 	count := map[string]int{}
-	for _, k := range e.keys() {
+	for _, k := range e.Keys() {
 		count[strings.ToLower(k)]++
 	}
 	missing, dups := 0, 0
@@ -131,7 +50,7 @@ func checkExactlyOnce(t *testing.T, e env, want []usermgmt.CreateUserInput) {
 		}
 	}
 	if missing+dups > 0 || len(count) != len(want) {
-		t.Errorf("%s: the fake holds %d distinct users for %d wanted: %d missing, %d duplicated", e.name, len(count), len(want), missing, dups)
+		t.Errorf("%s: the fake holds %d distinct users for %d wanted: %d missing, %d duplicated", e.Name, len(count), len(want), missing, dups)
 	}
 }
 
@@ -156,18 +75,20 @@ func TestProvisionUnderRandomFaults(t *testing.T) {
 	// The server timeouts are per attempt, as an *http.Client with a
 	// Timeout makes them: a read that meets one is retried, a create that
 	// meets one has an unknown outcome and is settled by a look-up.
-	envs := open(t,
+	// A create that times out may still be in flight: the Directory looks
+	// for it for the settle window before reporting the outcome unknown.
+	envs := open(t, []usermgmt.DirectoryOption{usermgmt.WithSettleWindow(2 * time.Second)},
 		usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: 6, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
 		usermgmt.WithHTTPClient(&http.Client{Timeout: time.Second}),
 		usermgmt.WithTimeout(time.Minute))
 	for i, e := range envs {
-		t.Run(e.name, func(t *testing.T) {
+		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
 			draw := lockedRand(uint64(i + 1))
-			e.srv.Inject(fake.Fault{Kind: fake.Fail, Status: 503, Probability: 0.034, Rand: draw})
-			e.srv.Inject(fake.Fault{Kind: fake.DropAfter, Probability: 0.034, Rand: draw})
-			e.srv.Inject(fake.Fault{Kind: fake.Delay, Delay: 1500 * time.Millisecond, Probability: 0.034, Rand: draw})
-			want := users(n, "bulk-"+e.name)
+			e.Fake.Inject(fake.Fault{Kind: fake.Fail, Status: 503, Probability: 0.034, Rand: draw})
+			e.Fake.Inject(fake.Fault{Kind: fake.DropAfter, Probability: 0.034, Rand: draw})
+			e.Fake.Inject(fake.Fault{Kind: fake.Delay, Delay: 1500 * time.Millisecond, Probability: 0.034, Rand: draw})
+			want := users(n, "bulk-"+e.Name)
 			ctx := context.Background()
 			var results []usermgmt.ProvisionResult
 			var err error
@@ -175,7 +96,7 @@ func TestProvisionUnderRandomFaults(t *testing.T) {
 			// to run the provisioning again, which creates only what is
 			// missing. Five runs are plenty at 10%, even on a loaded machine.
 			for run := 1; run <= 5; run++ {
-				results, err = usermgmt.Provision(ctx, e.dir, want, &usermgmt.ProvisionOptions{Concurrency: 16})
+				results, err = usermgmt.Provision(ctx, e.Dir, want, &usermgmt.ProvisionOptions{Concurrency: 16})
 				if err == nil {
 					break
 				}
@@ -188,14 +109,14 @@ func TestProvisionUnderRandomFaults(t *testing.T) {
 				t.Fatalf("%d results for %d users", len(results), n)
 			}
 			for i, r := range results {
-				if r.Index != i || r.Key != want[i].NaturalKey() || (r.Outcome != usermgmt.OutcomeCreated && r.Outcome != usermgmt.OutcomeExisting) {
+				if r.Index != i || r.Key != want[i].NaturalKey() || (r.Outcome != usermgmt.OutcomeCreated && r.Outcome != usermgmt.OutcomeExisted) {
 					t.Fatalf("result %d = %+v", i, r)
 				}
 			}
-			e.srv.ClearFaults()
+			e.Fake.ClearFaults()
 			checkExactlyOnce(t, e, want)
 			faults := 0
-			for _, r := range e.srv.Requests() {
+			for _, r := range e.Fake.Requests() {
 				if r.Fault != "" {
 					faults++
 				}
@@ -203,41 +124,29 @@ func TestProvisionUnderRandomFaults(t *testing.T) {
 			if faults < n/50 {
 				t.Errorf("only %d faults were injected: the test proves little", faults)
 			}
-			t.Logf("%s: %d requests, %d with an injected fault", e.name, len(e.srv.Requests()), faults)
+			t.Logf("%s: %d requests, %d with an injected fault", e.Name, len(e.Fake.Requests()), faults)
 		})
 	}
-}
-
-// cancelAfter wraps a Directory and cancels the run after some creates.
-type cancelAfter struct {
-	usermgmt.Directory
-	after   int32
-	created atomic.Int32
-	cancel  context.CancelFunc
-}
-
-func (c *cancelAfter) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
-	u, err := c.Directory.CreateUser(ctx, in)
-	if err == nil && c.created.Add(1) == c.after {
-		c.cancel()
-	}
-	return u, err
 }
 
 // TestProvisionReRunAfterCancellation cancels a provisioning halfway, then
 // runs it again: only the missing users are created.
 func TestProvisionReRunAfterCancellation(t *testing.T) {
 	const n = 200
-	envs := open(t, usermgmt.WithRetry(usermgmt.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
+	envs := open(t, nil, usermgmt.WithRetry(usermgmt.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
 	for _, e := range envs {
-		t.Run(e.name, func(t *testing.T) {
+		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
-			want := users(n, "rerun-"+e.name)
+			want := users(n, "rerun-"+e.Name)
 			ctx, cancel := context.WithCancel(context.Background())
-			d := &cancelAfter{Directory: e.dir, after: n / 2, cancel: cancel}
-			first, err := usermgmt.Provision(ctx, d, want, &usermgmt.ProvisionOptions{Concurrency: 8})
-			if err == nil {
-				t.Fatal("the cancelled run reported no error")
+			cancelHalfway := func(p usermgmt.Progress) {
+				if p.Created >= n/2 {
+					cancel()
+				}
+			}
+			first, err := usermgmt.Provision(ctx, e.Dir, want, &usermgmt.ProvisionOptions{Concurrency: 8, Progress: cancelHalfway})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("the cancelled run reported %v, want an error matching context.Canceled", err)
 			}
 			created := 0
 			for _, r := range first {
@@ -247,12 +156,12 @@ func TestProvisionReRunAfterCancellation(t *testing.T) {
 			}
 			// Creates in flight when the run was cancelled may have been
 			// stored without being reported (their outcome is unknown).
-			stored := len(e.keys())
+			stored := len(e.Keys())
 			if created < n/2 || stored >= n || stored < created {
 				t.Fatalf("cancelled run: %d reported created, %d stored", created, stored)
 			}
-			e.srv.ResetJournal()
-			second, err := usermgmt.Provision(context.Background(), e.dir, want, &usermgmt.ProvisionOptions{Concurrency: 8})
+			e.Fake.ResetJournal()
+			second, err := usermgmt.Provision(context.Background(), e.Dir, want, &usermgmt.ProvisionOptions{Concurrency: 8})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -261,7 +170,7 @@ func TestProvisionReRunAfterCancellation(t *testing.T) {
 				switch r.Outcome {
 				case usermgmt.OutcomeCreated:
 					again++
-				case usermgmt.OutcomeExisting:
+				case usermgmt.OutcomeExisted:
 					existing++
 				}
 			}
@@ -281,11 +190,11 @@ func TestProvisionReRunAfterCancellation(t *testing.T) {
 // whole provisioning run must not turn every create into a replay of the
 // first.
 func TestProvisionIgnoresACallersIdempotencyKey(t *testing.T) {
-	envs := open(t)
+	envs := open(t, nil)
 	e := envs[0] // syncari: the one API with keys
 	want := users(3, "keyed")
 	ctx := usermgmt.WithIdempotencyKey(context.Background(), "batch-1")
-	results, err := usermgmt.Provision(ctx, e.dir, want, nil)
+	results, err := usermgmt.Provision(ctx, e.Dir, want, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
