@@ -5,6 +5,7 @@
 package providertest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/usermgmt-go/sdk/bss"
@@ -32,10 +33,13 @@ type Env struct {
 	Fake *fake.Server
 	// URL is the fake's base URL.
 	URL string
-	// Keys returns the natural key of every user the fake stores (archived
-	// and unregistered users excluded), as the fake sees them: the ground
-	// truth for exactly-once checks.
+	// Keys returns the natural key of every user the fake stores, with
+	// those a DeleteUser only deactivates or archives, as the fake sees
+	// them: the ground truth for exactly-once checks.
 	Keys func() []string
+	// Disturb, when set, upsets the client's state on the server (Syncari:
+	// revokes every token, so that calls refresh at once).
+	Disturb func()
 	// Roles names two roles the directory accepts, for providers with
 	// roles.
 	Roles []string
@@ -128,7 +132,7 @@ func openSyncari(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := syncari.NewDirectory(c, syncari.DirectoryConfig{}, o.Directory...)
 	check(t, err)
-	return Env{Name: "syncari", Dir: d, Fake: s.Server, URL: s.URL, Roles: rolesOf("syncari"), Keys: func() (k []string) {
+	return Env{Name: "syncari", Dir: d, Fake: s.Server, URL: s.URL, Roles: rolesOf("syncari"), Disturb: s.ExpireTokens, Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.Email)
 		}
@@ -141,7 +145,7 @@ func openDBSync(t testing.TB, o Options) Env {
 	t.Cleanup(s.Close)
 	c, err := dbsync.New(s.Config(), o.Client...)
 	check(t, err)
-	d, err := dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: "Example Co"}, o.Directory...)
+	d, err := dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: Company}, o.Directory...)
 	check(t, err)
 	return Env{Name: "dbsync", Dir: d, Fake: s.Server, URL: s.URL, Keys: func() (k []string) {
 		for _, u := range s.Users() {
@@ -175,9 +179,7 @@ func openVendorUsers(t testing.TB, o Options) Env {
 	check(t, err)
 	return Env{Name: "vendorusers", Dir: d, Fake: s.Server, URL: s.URL, Roles: rolesOf("vendorusers"), Keys: func() (k []string) {
 		for _, u := range s.Users() {
-			if !u.Details.Archived {
-				k = append(k, u.Email)
-			}
+			k = append(k, u.Email)
 		}
 		return k
 	}}
@@ -196,4 +198,47 @@ func openBSS(t testing.TB, o Options) Env {
 		}
 		return k
 	}}
+}
+
+// Company is the DBSync company the dbsync directories manage.
+const Company = "Example Co"
+
+// OpenAt returns a Directory over a client of the named provider pointed at
+// baseURL (a server of the test's own), with the credentials its fake
+// accepts by default.
+func OpenAt(name, baseURL string, o Options) (*usermgmt.Directory, error) {
+	switch name {
+	case "syncari":
+		c, err := syncari.New(syncari.Config{BaseURL: baseURL, ClientID: syncaritest.ClientID, ClientSecret: syncaritest.ClientSecret,
+			InstanceID: syncaritest.InstanceID}, o.Client...)
+		if err != nil {
+			return nil, err
+		}
+		return syncari.NewDirectory(c, syncari.DirectoryConfig{}, o.Directory...)
+	case "dbsync":
+		c, err := dbsync.New(dbsync.Config{BaseURL: baseURL, PartnerAppKey: dbsynctest.PartnerAppKey, PartnerAppToken: dbsynctest.PartnerAppToken}, o.Client...)
+		if err != nil {
+			return nil, err
+		}
+		return dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: Company}, o.Directory...)
+	case "genericusr":
+		c, err := genericusr.New(genericusr.Config{BaseURL: baseURL, Username: genericusrtest.Username, Password: genericusrtest.Password}, o.Client...)
+		if err != nil {
+			return nil, err
+		}
+		return genericusr.NewDirectory(c, genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}, o.Directory...)
+	case "vendorusers":
+		c, err := vendorusers.New(vendorusers.Config{BaseURL: baseURL, Token: vendoruserstest.Token}, o.Client...)
+		if err != nil {
+			return nil, err
+		}
+		return vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper}, o.Directory...)
+	case "bss":
+		c, err := bss.New(bss.Config{BaseURL: baseURL, APIKey: bsstest.APIKey}, o.Client...)
+		if err != nil {
+			return nil, err
+		}
+		return bss.NewDirectory(c, bss.DirectoryConfig{}, o.Directory...)
+	}
+	return nil, fmt.Errorf("providertest: no provider %q", name)
 }

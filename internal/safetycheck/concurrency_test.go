@@ -100,7 +100,7 @@ var missedKeys sync.Map
 func missedKey(key string) bool { _, ok := missedKeys.Load(key); return ok }
 
 // mixed is what one goroutine does.
-func mixed(ctx context.Context, d usermgmt.Directory, caps usermgmt.Capabilities, i int) error {
+func mixed(ctx context.Context, d *usermgmt.Directory, caps usermgmt.Capabilities, i int) error {
 	key := sharedKey(i)
 	u, err := d.CreateUser(ctx, input(key))
 	if err != nil {
