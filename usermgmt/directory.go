@@ -242,20 +242,17 @@ func (d *Directory) createOnce(ctx, createCtx, lookCtx context.Context, ci *driv
 			d.debug(ctx, "create settled: the user exists, so the create was applied", field, key, attempt)
 			return found, nil
 		case !errors.Is(ferr, ErrNotFound):
-			return nil, &OutcomeUnknownError{Provider: d.provider, Operation: op,
-				Err: fmt.Errorf("%w; looking the user up by %s %q to settle it failed too: %w", err, field, key, ferr)}
+			return nil, fmt.Errorf("%s: %s: looking the user up by %s %q to settle an unknown outcome failed too (%v): %w", d.provider, op, field, key, ferr, err)
 		case inFlight:
 			d.debug(ctx, "create not resent: the request may still be in flight", field, key, attempt, slog.Duration("settle_window", d.settle))
-			return nil, &OutcomeUnknownError{Provider: d.provider, Operation: op,
-				Err: fmt.Errorf("not resent: the request may still be in flight on the server, and no user with %s %q appeared within the settle window of %s: %w", field, key, d.settle, err)}
+			return nil, fmt.Errorf("%s: %s: not resent: the request may still be in flight on the server, and no user with %s %q appeared within the settle window of %s: %w", d.provider, op, field, key, d.settle, err)
 		case errors.Is(err, ErrRateLimited):
 			return nil, err // not applied, but the server asked to wait longer than the policy allows
 		}
 		d.debug(ctx, "create not applied; sending it again", field, key, attempt)
 		lastErr = err
 	}
-	return nil, &OutcomeUnknownError{Provider: d.provider, Operation: op,
-		Err: fmt.Errorf("gave up after %d attempts, each answered with a failure and no user with %s %q found afterwards: %w", maxCreateAttempts, field, key, lastErr)}
+	return nil, fmt.Errorf("%s: %s: gave up after %d attempts, each answered with a failure and no user with %s %q found afterwards: %w", d.provider, op, maxCreateAttempts, field, key, lastErr)
 }
 
 // mayBeInFlight reports whether a create that failed with err may still be

@@ -160,7 +160,8 @@ func syncariSubject() subject {
 			}
 			c, err := syncari.New(conf, cfg.opts...)
 			check(t, err)
-			d := syncari.NewDirectory(c)
+			d, err := syncari.NewDirectory(c, syncari.DirectoryConfig{}, usermgmt.WithSettleWindow(settleWindow))
+			check(t, err)
 			find := func(pred func(syncari.User) bool) (n int) {
 				for _, u := range srv.Users() {
 					if pred(u) {
@@ -234,7 +235,7 @@ func dbsyncSubject() subject {
 			}
 			c, err := dbsync.New(conf, cfg.opts...)
 			check(t, err)
-			d, err := dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: company})
+			d, err := dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: company}, usermgmt.WithSettleWindow(settleWindow))
 			check(t, err)
 			count := func(name string) (n int) {
 				for _, l := range srv.Users() {
@@ -299,7 +300,7 @@ func genericusrSubject() subject {
 			}
 			c, err := genericusr.New(conf, cfg.opts...)
 			check(t, err)
-			d, err := genericusr.NewDirectory(c, genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID})
+			d, err := genericusr.NewDirectory(c, genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}, usermgmt.WithSettleWindow(settleWindow))
 			check(t, err)
 			find := func(pred func(genericusr.User) bool) (n int) {
 				for _, u := range srv.Users() {
@@ -372,7 +373,7 @@ func vendorusersSubject() subject {
 			}
 			c, err := vendorusers.New(conf, cfg.opts...)
 			check(t, err)
-			d, err := vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper})
+			d, err := vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper}, usermgmt.WithSettleWindow(settleWindow))
 			check(t, err)
 			find := func(pred func(vendorusers.User) bool) (n int) {
 				for _, u := range srv.Users() {
@@ -449,7 +450,8 @@ func bssSubject() subject {
 			}
 			c, err := bss.New(conf, cfg.opts...)
 			check(t, err)
-			d := bss.NewDirectory(c)
+			d, err := bss.NewDirectory(c, bss.DirectoryConfig{}, usermgmt.WithSettleWindow(settleWindow))
+			check(t, err)
 			find := func(pred func(bss.User) bool) (n int) {
 				for _, u := range srv.Users() {
 					if pred(u) {

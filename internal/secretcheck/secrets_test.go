@@ -35,10 +35,8 @@ const (
 // directoryCases are the cases of a Directory adapter, the same for every
 // provider. seed stores a user in the fake and returns its Directory id and
 // natural key; role is a role name the provider knows.
-func directoryCases[D interface {
-	usermgmt.Directory
-	usermgmt.UserFinder
-}](h *harness, seed func() (id, key string), role string) map[string]op[D] {
+func directoryCases(h *harness, seed func() (id, key string), role string) map[string]op[*usermgmt.Directory] {
+	type D = *usermgmt.Directory
 	input := func() usermgmt.CreateUserInput {
 		email := fmt.Sprintf("facade-%d@example.com", h.next())
 		return usermgmt.CreateUserInput{Username: email, Email: email, Name: "Facade User", Password: facadePassword}
@@ -94,9 +92,9 @@ func directoryCases[D interface {
 	}
 }
 
-// directoryExtra are the directory cases that are not methods of every
-// adapter type.
-var directoryExtra = []string{"Provision", "Format"}
+// directoryExtra are the directory cases that are not methods of the
+// Directory type.
+var directoryExtra = []string{"Provision"}
 
 func TestSyncari(t *testing.T) {
 	t.Parallel()
@@ -133,14 +131,14 @@ func TestSyncari(t *testing.T) {
 		configs[key] = e
 	}
 	clients := map[string]*syncari.Client{"main": main, "alt": staticClient()}
-	dirs := map[string]*syncari.Directory{}
+	dirs := map[string]*usermgmt.Directory{}
 	for key, c := range configs {
 		h.keep("syncari config "+key, c)
 		if clients[key] == nil {
 			clients[key] = must(syncari.New(c, h.options()...))
 		}
 		if key != "alt" {
-			dirs[key] = syncari.NewDirectory(clients[key])
+			dirs[key] = must(syncari.NewDirectory(clients[key], syncari.DirectoryConfig{}))
 		}
 		h.keep("syncari client "+key, clients[key])
 		h.keep("syncari directory "+key, dirs[key])
@@ -197,8 +195,8 @@ func TestSyncari(t *testing.T) {
 			fault: &fake.Fault{Kind: fake.Fail, Operation: "getToken", Status: 500, Times: always}},
 	)
 	exercise(h, srv.Server, reflect.TypeFor[*syncari.Client](), clients, cases, nil, conds)
-	dirs["alt"] = syncari.NewDirectory(staticClient())
-	exercise(h, srv.Server, reflect.TypeFor[*syncari.Directory](), dirs, directoryCases[*syncari.Directory](h, seed, "Viewer"), directoryExtra, conds)
+	dirs["alt"] = must(syncari.NewDirectory(staticClient(), syncari.DirectoryConfig{}))
+	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "Viewer"), directoryExtra, conds)
 
 	for _, bad := range []syncari.Config{
 		{BaseURL: "http://user:" + clientSecret + "@api.example.com", ClientID: "x", ClientSecret: clientSecret},
@@ -236,7 +234,7 @@ func TestDBSync(t *testing.T) {
 		configs[k] = e
 	}
 	clients := map[string]*dbsync.Client{}
-	dirs := map[string]*dbsync.Directory{}
+	dirs := map[string]*usermgmt.Directory{}
 	for k, c := range configs {
 		var extra []usermgmt.Option
 		if k == "alt" {
@@ -273,7 +271,7 @@ func TestDBSync(t *testing.T) {
 	}
 	conds := conditions()
 	exercise(h, srv.Server, reflect.TypeFor[*dbsync.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*dbsync.Directory](), dirs, directoryCases[*dbsync.Directory](h, seed, "Admin"), directoryExtra, conds)
+	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "Admin"), directoryExtra, conds)
 
 	for _, bad := range []dbsync.Config{
 		{BaseURL: "http://u:" + token + "@partner.example.com", PartnerAppKey: key, PartnerAppToken: token},
@@ -311,7 +309,7 @@ func TestGenericusr(t *testing.T) {
 		configs[k] = e
 	}
 	clients := map[string]*genericusr.Client{}
-	dirs := map[string]*genericusr.Directory{}
+	dirs := map[string]*usermgmt.Directory{}
 	for k, c := range configs {
 		clients[k] = must(genericusr.New(c, h.options()...))
 		dirs[k] = must(genericusr.NewDirectory(clients[k], genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}))
@@ -354,7 +352,7 @@ func TestGenericusr(t *testing.T) {
 	}
 	conds := conditions()
 	exercise(h, srv.Server, reflect.TypeFor[*genericusr.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*genericusr.Directory](), dirs, directoryCases[*genericusr.Directory](h, seed, "admin"), directoryExtra, conds)
+	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "admin"), directoryExtra, conds)
 
 	for _, bad := range []genericusr.Config{
 		{BaseURL: "http://u:" + password + "@ads.example.com/api", Username: "a", Password: password},
@@ -398,7 +396,7 @@ func TestVendorusers(t *testing.T) {
 		configs[k] = e
 	}
 	clients := map[string]*vendorusers.Client{}
-	dirs := map[string]*vendorusers.Directory{}
+	dirs := map[string]*usermgmt.Directory{}
 	for k, c := range configs {
 		clients[k] = must(vendorusers.New(c, h.options()...))
 		dirs[k] = must(vendorusers.NewDirectory(clients[k], vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper}))
@@ -437,7 +435,7 @@ func TestVendorusers(t *testing.T) {
 	}
 	conds := conditions()
 	exercise(h, srv.Server, reflect.TypeFor[*vendorusers.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*vendorusers.Directory](), dirs, directoryCases[*vendorusers.Directory](h, seed, "Developer"), directoryExtra, conds)
+	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "Developer"), directoryExtra, conds)
 
 	for _, bad := range []vendorusers.Config{
 		{BaseURL: "http://u:" + token + "@station.example.com", Token: token},
@@ -481,7 +479,7 @@ func TestBSS(t *testing.T) {
 	}
 	clients := map[string]*bss.Client{}
 	legacy := map[string]*bss.LegacyClient{}
-	dirs := map[string]*bss.Directory{}
+	dirs := map[string]*usermgmt.Directory{}
 	for k, c := range configs {
 		var extra []usermgmt.Option
 		if k == "alt" {
@@ -489,7 +487,7 @@ func TestBSS(t *testing.T) {
 		}
 		clients[k] = must(bss.New(c, h.options(extra...)...))
 		legacy[k] = clients[k].Legacy()
-		dirs[k] = bss.NewDirectory(clients[k])
+		dirs[k] = must(bss.NewDirectory(clients[k], bss.DirectoryConfig{}))
 		h.keep("bss config "+k, c)
 		h.keep("bss client "+k, clients[k])
 		h.keep("bss legacy client "+k, legacy[k])
@@ -550,7 +548,7 @@ func TestBSS(t *testing.T) {
 	conds := conditions()
 	exercise(h, srv.Server, reflect.TypeFor[*bss.Client](), clients, cases, nil, conds)
 	exercise(h, srv.Server, reflect.TypeFor[*bss.LegacyClient](), legacy, legacyCases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*bss.Directory](), dirs, directoryCases[*bss.Directory](h, seed, "admin"), directoryExtra, conds)
+	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "admin"), directoryExtra, conds)
 
 	for _, bad := range []bss.Config{
 		{BaseURL: "http://u:" + apiKey + "@bss.example.com", APIKey: apiKey},
