@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/usermgmt-go/sdk/dbsync"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 func newDirectory(t *testing.T, c *dbsync.Client) usermgmt.Directory {
@@ -145,12 +145,12 @@ func TestDirectoryCreateOnce(t *testing.T) {
 	tests := []struct {
 		name         string
 		seed         bool
-		fault        *fake.Fault
+		fault        *usermgmttest.Fault
 		wantRegister int
 	}{
-		{name: "dropped after the write", fault: &fake.Fault{Kind: fake.DropAfter, Operation: "registerUser"}, wantRegister: 1},
-		{name: "503 after the write", fault: &fake.Fault{Kind: fake.FailAfter, Operation: "registerUser", Status: 503}, wantRegister: 1},
-		{name: "503 before the write", fault: &fake.Fault{Kind: fake.Fail, Operation: "registerUser", Status: 503}, wantRegister: 2},
+		{name: "dropped after the write", fault: &usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "registerUser"}, wantRegister: 1},
+		{name: "503 after the write", fault: &usermgmttest.Fault{Kind: usermgmttest.FailAfter, Operation: "registerUser", Status: 503}, wantRegister: 1},
+		{name: "503 before the write", fault: &usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "registerUser", Status: 503}, wantRegister: 2},
 		{name: "exists already", seed: true, wantRegister: 1},
 	}
 	for _, tt := range tests {

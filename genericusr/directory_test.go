@@ -10,7 +10,6 @@ import (
 
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
@@ -194,7 +193,7 @@ func TestDirectoryCreateSettlesADroppedCreate(t *testing.T) {
 		t.Run(op, func(t *testing.T) {
 			t.Parallel()
 			srv, d := newDirectory(t, func(cfg *genericusr.Config) { cfg.UsePUT = put })
-			srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: op})
+			srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: op})
 			u, err := d.CreateUser(context.Background(), usermgmttest.NewUser("dropped"))
 			if err != nil {
 				t.Fatal(err)
@@ -213,7 +212,7 @@ func TestDirectoryCreateResendsWhenTheLookUpFindsNothing(t *testing.T) {
 	t.Parallel()
 	srv, d := newDirectory(t, nil)
 	// 503 before the handler: nothing stored, but the client cannot know.
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "addUser", Status: 503})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "addUser", Status: 503})
 	if _, err := d.CreateUser(context.Background(), usermgmttest.NewUser("resent")); err != nil {
 		t.Fatal(err)
 	}

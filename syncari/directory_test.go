@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
@@ -40,7 +39,7 @@ func TestDirectorySetRolesKeepsOtherInstances(t *testing.T) {
 func TestDirectoryCreateSettlesADroppedCreate(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil, usermgmt.WithRetry(usermgmt.NoRetries()))
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "createUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"})
 	d := syncari.NewDirectory(c)
 	u, err := d.CreateUser(context.Background(), usermgmttest.NewUser("dropped"))
 	if err != nil {

@@ -7,8 +7,8 @@
 // as a non-empty errorMessage list inside the {"value":[...]} wrapper. It
 // keeps users per company, enforces a license quota when one is set (see
 // WithQuota), checks the partner key and token carried in every body,
-// injects faults and records a journal of every request (see the embedded
-// *fake.Server).
+// injects faults and records a journal of every request (see Server.Inject
+// and Server.Requests).
 //
 //	srv := dbsynctest.NewServer()
 //	defer srv.Close()
@@ -43,8 +43,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/dbsync"
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest/internal/api"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // The credentials the fake accepts unless WithCredentials says otherwise.
@@ -55,7 +55,10 @@ const (
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fake.Server
+	// URL is the base URL of the fake, e.g. http://127.0.0.1:34567.
+	URL string
+
+	core *usermgmttest.FakeServer
 
 	key, token string
 	quota      int
@@ -113,14 +116,20 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	reqErr, respErr := fake.StrictErrors(writeError)
+	reqErr, respErr := usermgmttest.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	s.Server = fake.MustStart("dbsynctest", api.GetSpec, fake.Config{
+	spec, err := api.GetSpec()
+	if err != nil {
+		panic("dbsynctest: embedded spec: " + err.Error())
+	}
+	s.core = usermgmttest.NewFakeServer(usermgmttest.FakeConfig{
+		Spec:      spec,
 		Handler:   h,
 		ErrorBody: writeError,
 	})
+	s.URL = s.core.URL
 	return s
 }
 

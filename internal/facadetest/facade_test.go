@@ -17,10 +17,10 @@ import (
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -29,7 +29,7 @@ import (
 type env struct {
 	name string
 	dir  usermgmt.Directory
-	srv  *fake.Server
+	srv  *usermgmttest.FakeServer
 	// keys returns the natural key of every user stored in the fake.
 	keys func() []string
 }
@@ -49,7 +49,7 @@ func open(t *testing.T, opts ...usermgmt.Option) []env {
 		s := syncaritest.NewServer()
 		t.Cleanup(s.Close)
 		d := syncari.NewDirectory(must(syncari.New(s.Config(), opts...)))
-		envs = append(envs, env{"syncari", d, s.Server, func() (k []string) {
+		envs = append(envs, env{"syncari", d, s.FakeServer(), func() (k []string) {
 			for _, u := range s.Users() {
 				k = append(k, u.Email)
 			}
@@ -60,7 +60,7 @@ func open(t *testing.T, opts ...usermgmt.Option) []env {
 		s := dbsynctest.NewServer()
 		t.Cleanup(s.Close)
 		d := must(dbsync.NewDirectory(must(dbsync.New(s.Config(), opts...)), dbsync.DirectoryConfig{Company: "Example Co"}))
-		envs = append(envs, env{"dbsync", d, s.Server, func() (k []string) {
+		envs = append(envs, env{"dbsync", d, s.FakeServer(), func() (k []string) {
 			for _, u := range s.Users() {
 				k = append(k, u.UserName)
 			}
@@ -71,7 +71,7 @@ func open(t *testing.T, opts ...usermgmt.Option) []env {
 		s := genericusrtest.NewServer()
 		t.Cleanup(s.Close)
 		d := must(genericusr.NewDirectory(must(genericusr.New(s.Config(), opts...)), genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}))
-		envs = append(envs, env{"genericusr", d, s.Server, func() (k []string) {
+		envs = append(envs, env{"genericusr", d, s.FakeServer(), func() (k []string) {
 			for _, u := range s.Users() {
 				k = append(k, u.Username)
 			}
@@ -82,7 +82,7 @@ func open(t *testing.T, opts ...usermgmt.Option) []env {
 		s := vendoruserstest.NewServer()
 		t.Cleanup(s.Close)
 		d := must(vendorusers.NewDirectory(must(vendorusers.New(s.Config(), opts...)), vendorusers.DirectoryConfig{DefaultRoleID: 5}))
-		envs = append(envs, env{"vendorusers", d, s.Server, func() (k []string) {
+		envs = append(envs, env{"vendorusers", d, s.FakeServer(), func() (k []string) {
 			for _, u := range s.Users() {
 				k = append(k, u.Email)
 			}
@@ -93,7 +93,7 @@ func open(t *testing.T, opts ...usermgmt.Option) []env {
 		s := bsstest.NewServer()
 		t.Cleanup(s.Close)
 		d := bss.NewDirectory(must(bss.New(s.Config(), opts...)))
-		envs = append(envs, env{"bss", d, s.Server, func() (k []string) {
+		envs = append(envs, env{"bss", d, s.FakeServer(), func() (k []string) {
 			for _, u := range s.Users() {
 				k = append(k, u.ContactDetails.Email)
 			}
@@ -164,9 +164,9 @@ func TestProvisionUnderRandomFaults(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			t.Parallel()
 			draw := lockedRand(uint64(i + 1))
-			e.srv.Inject(fake.Fault{Kind: fake.Fail, Status: 503, Probability: 0.034, Rand: draw})
-			e.srv.Inject(fake.Fault{Kind: fake.DropAfter, Probability: 0.034, Rand: draw})
-			e.srv.Inject(fake.Fault{Kind: fake.Delay, Delay: 1500 * time.Millisecond, Probability: 0.034, Rand: draw})
+			e.srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Status: 503, Probability: 0.034, Rand: draw})
+			e.srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Probability: 0.034, Rand: draw})
+			e.srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Delay, Delay: 1500 * time.Millisecond, Probability: 0.034, Rand: draw})
 			want := users(n, "bulk-"+e.name)
 			ctx := context.Background()
 			var results []usermgmt.ProvisionResult

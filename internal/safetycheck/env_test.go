@@ -11,10 +11,10 @@ import (
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -28,7 +28,7 @@ const company = "Safety Co"
 // env is one provider's fake and a Directory over one client of it.
 type env struct {
 	name string
-	srv  *fake.Server
+	srv  *usermgmttest.FakeServer
 	dir  usermgmt.Directory
 	// stored returns the natural key of every user the fake stores, with
 	// the users a DeleteUser only deactivates or archives.
@@ -53,7 +53,7 @@ func open(t *testing.T, name string, opts ...usermgmt.Option) env {
 	case "syncari":
 		s := syncaritest.NewServer(syncaritest.WithPageSize(50))
 		t.Cleanup(s.Close)
-		e.srv, e.disturb = s.Server, s.ExpireTokens
+		e.srv, e.disturb = s.FakeServer(), s.ExpireTokens
 		e.dir = syncari.NewDirectory(must(syncari.New(s.Config(), opts...)))
 		e.stored = func() (k []string) {
 			for _, u := range s.Users() {
@@ -64,7 +64,7 @@ func open(t *testing.T, name string, opts ...usermgmt.Option) env {
 	case "dbsync":
 		s := dbsynctest.NewServer()
 		t.Cleanup(s.Close)
-		e.srv = s.Server
+		e.srv = s.FakeServer()
 		e.dir = must(dbsync.NewDirectory(must(dbsync.New(s.Config(), opts...)), dbsync.DirectoryConfig{Company: company}))
 		e.stored = func() (k []string) {
 			for _, u := range s.Users() {
@@ -75,7 +75,7 @@ func open(t *testing.T, name string, opts ...usermgmt.Option) env {
 	case "genericusr":
 		s := genericusrtest.NewServer()
 		t.Cleanup(s.Close)
-		e.srv = s.Server
+		e.srv = s.FakeServer()
 		e.dir = must(genericusr.NewDirectory(must(genericusr.New(s.Config(), opts...)), genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}))
 		e.stored = func() (k []string) {
 			for _, u := range s.Users() {
@@ -86,7 +86,7 @@ func open(t *testing.T, name string, opts ...usermgmt.Option) env {
 	case "vendorusers":
 		s := vendoruserstest.NewServer()
 		t.Cleanup(s.Close)
-		e.srv = s.Server
+		e.srv = s.FakeServer()
 		e.dir = must(vendorusers.NewDirectory(must(vendorusers.New(s.Config(), opts...)), vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper}))
 		e.stored = func() (k []string) {
 			for _, u := range s.Users() {
@@ -97,7 +97,7 @@ func open(t *testing.T, name string, opts ...usermgmt.Option) env {
 	case "bss":
 		s := bsstest.NewServer()
 		t.Cleanup(s.Close)
-		e.srv = s.Server
+		e.srv = s.FakeServer()
 		e.dir = bss.NewDirectory(must(bss.New(s.Config(), opts...)))
 		e.stored = func() (k []string) {
 			for _, u := range s.Users() {

@@ -17,10 +17,10 @@ import (
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -194,11 +194,11 @@ func TestSyncari(t *testing.T) {
 		condition{name: "wrong static token", client: "wrongStatic"},
 		condition{name: "token expired", client: "main", arm: srv.ExpireTokens},
 		condition{name: "token endpoint fails", client: "main", arm: srv.ExpireTokens,
-			fault: &fake.Fault{Kind: fake.Fail, Operation: "getToken", Status: 500, Times: always}},
+			fault: &usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getToken", Status: 500, Times: always}},
 	)
-	exercise(h, srv.Server, reflect.TypeFor[*syncari.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*syncari.Client](), clients, cases, nil, conds)
 	dirs["alt"] = syncari.NewDirectory(staticClient())
-	exercise(h, srv.Server, reflect.TypeFor[*syncari.Directory](), dirs, directoryCases[*syncari.Directory](h, seed, "Viewer"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*syncari.Directory](), dirs, directoryCases[*syncari.Directory](h, seed, "Viewer"), directoryExtra, conds)
 
 	for _, bad := range []syncari.Config{
 		{BaseURL: "http://user:" + clientSecret + "@api.example.com", ClientID: "x", ClientSecret: clientSecret},
@@ -272,8 +272,8 @@ func TestDBSync(t *testing.T) {
 		},
 	}
 	conds := conditions()
-	exercise(h, srv.Server, reflect.TypeFor[*dbsync.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*dbsync.Directory](), dirs, directoryCases[*dbsync.Directory](h, seed, "Admin"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*dbsync.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*dbsync.Directory](), dirs, directoryCases[*dbsync.Directory](h, seed, "Admin"), directoryExtra, conds)
 
 	for _, bad := range []dbsync.Config{
 		{BaseURL: "http://u:" + token + "@partner.example.com", PartnerAppKey: key, PartnerAppToken: token},
@@ -353,8 +353,8 @@ func TestGenericusr(t *testing.T) {
 		},
 	}
 	conds := conditions()
-	exercise(h, srv.Server, reflect.TypeFor[*genericusr.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*genericusr.Directory](), dirs, directoryCases[*genericusr.Directory](h, seed, "admin"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*genericusr.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*genericusr.Directory](), dirs, directoryCases[*genericusr.Directory](h, seed, "admin"), directoryExtra, conds)
 
 	for _, bad := range []genericusr.Config{
 		{BaseURL: "http://u:" + password + "@ads.example.com/api", Username: "a", Password: password},
@@ -436,8 +436,8 @@ func TestVendorusers(t *testing.T) {
 		},
 	}
 	conds := conditions()
-	exercise(h, srv.Server, reflect.TypeFor[*vendorusers.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*vendorusers.Directory](), dirs, directoryCases[*vendorusers.Directory](h, seed, "Developer"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*vendorusers.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*vendorusers.Directory](), dirs, directoryCases[*vendorusers.Directory](h, seed, "Developer"), directoryExtra, conds)
 
 	for _, bad := range []vendorusers.Config{
 		{BaseURL: "http://u:" + token + "@station.example.com", Token: token},
@@ -548,9 +548,9 @@ func TestBSS(t *testing.T) {
 		"ListUsers":  func(ctx context.Context, l *bss.LegacyClient) (any, error) { return l.ListUsers(ctx) },
 	}
 	conds := conditions()
-	exercise(h, srv.Server, reflect.TypeFor[*bss.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*bss.LegacyClient](), legacy, legacyCases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*bss.Directory](), dirs, directoryCases[*bss.Directory](h, seed, "admin"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*bss.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*bss.LegacyClient](), legacy, legacyCases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*bss.Directory](), dirs, directoryCases[*bss.Directory](h, seed, "admin"), directoryExtra, conds)
 
 	for _, bad := range []bss.Config{
 		{BaseURL: "http://u:" + apiKey + "@bss.example.com", APIKey: apiKey},

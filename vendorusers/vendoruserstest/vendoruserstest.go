@@ -9,7 +9,7 @@
 // with a message that names the violation. It checks the bearer token,
 // keeps users in memory, pages and sorts them by last name then first name,
 // filters archived users, injects faults, and records a journal of every
-// request (see the embedded *fake.Server).
+// request (see Server.Inject and Server.Requests).
 //
 // The roles of the documentation are preloaded: 2 Supervisor, 3 Product
 // manager, 4 Sales manager and 5 Developer, which getRoles lists, and 1
@@ -38,8 +38,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest/internal/api"
 )
@@ -59,7 +59,10 @@ const (
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fake.Server
+	// URL is the base URL of the fake, e.g. http://127.0.0.1:34567.
+	URL string
+
+	core *usermgmttest.FakeServer
 
 	token string
 	now   func() time.Time
@@ -115,15 +118,21 @@ func NewServer(opts ...Option) *Server {
 	for _, id := range []int64{RoleSupervisor, RoleProductManager, RoleSalesManager, RoleDeveloper} {
 		s.listed[id] = true
 	}
-	reqErr, respErr := fake.StrictErrors(writeError)
+	reqErr, respErr := usermgmttest.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	s.Server = fake.MustStart("vendoruserstest", api.GetSpec, fake.Config{
+	spec, err := api.GetSpec()
+	if err != nil {
+		panic("vendoruserstest: embedded spec: " + err.Error())
+	}
+	s.core = usermgmttest.NewFakeServer(usermgmttest.FakeConfig{
+		Spec:         spec,
 		Handler:      h,
 		Authenticate: s.authenticate,
 		ErrorBody:    writeError,
 	})
+	s.URL = s.core.URL
 	return s
 }
 
