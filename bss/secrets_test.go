@@ -30,7 +30,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	)
 	canaries := []string{key, wrongKey, pw1, pw2, pw3}
 	var logs syncBuffer
-	srv, c := setup(t, []bsstest.Option{bsstest.WithAPIKey(key)}, usermgmt.WithLogger(debugLogger(&logs)))
+	srv, c := setup(t, []bsstest.Option{bsstest.WithCredentials(key)}, usermgmt.WithLogger(debugLogger(&logs)))
 	wrongCfg := bss.Config{BaseURL: srv.URL, APIKey: wrongKey}
 	wrong, err := bss.New(wrongCfg, fastRetries(), usermgmt.WithLogger(debugLogger(&logs)))
 	if err != nil {

@@ -62,7 +62,7 @@ func TestDirectoryCapabilities(t *testing.T) {
 func TestDirectoryLifecycle(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.AddUser("Globex", "other") // another company's user stays out of sight
+	srv.AddUser(dbsync.License{CompanyName: "Globex", UserName: "other"}) // another company's user stays out of sight
 	d := newDirectory(t, c)
 	ctx := context.Background()
 	ignoreRaw := cmpopts.IgnoreFields(usermgmt.User{}, "Raw")
@@ -158,7 +158,7 @@ func TestDirectoryCreateOnce(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil)
 			if tt.seed {
-				srv.AddUser("Acme Corp", "jdoe")
+				srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "jdoe"})
 			}
 			if tt.fault != nil {
 				srv.Inject(*tt.fault)
@@ -183,7 +183,7 @@ func TestDirectoryCreateOnce(t *testing.T) {
 func TestDirectoryUnsupported(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.AddUser("Acme Corp", "jdoe")
+	srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "jdoe"})
 	d := newDirectory(t, c)
 	ctx := context.Background()
 	name := "New Name"

@@ -28,7 +28,7 @@ func TestReadsRetried(t *testing.T) {
 		t.Run(op, func(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil)
-			srv.AddUser(jdoe.Company, jdoe.UserName)
+			srv.AddUser(dbsync.License{CompanyName: jdoe.Company, UserName: jdoe.UserName})
 			srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: op, Status: 503, Times: 2})
 			if err := call(context.Background(), c); err != nil {
 				t.Fatal(err)
@@ -103,7 +103,7 @@ func TestUnregisterRetriedAfterApplied(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil)
-			srv.AddUser(jdoe.Company, jdoe.UserName)
+			srv.AddUser(dbsync.License{CompanyName: jdoe.Company, UserName: jdoe.UserName})
 			srv.Inject(f)
 			if err := c.UnregisterUser(context.Background(), jdoe); err != nil {
 				t.Fatalf("UnregisterUser = %v, want success", err)

@@ -120,7 +120,7 @@ func TestDirectoryMapsOntoTheAPI(t *testing.T) {
 		t.Errorf("UpdateUser sent %s", r.Body)
 	}
 
-	srv.AddUser(genericusr.User{ContactName: "Other account", Username: "other", DefaultAccountID: 1}, "pw")
+	srv.AddUser(genericusr.User{ContactName: "Other account", Username: "other", DefaultAccountID: 1})
 	var listed []string
 	for u, err := range d.ListUsers(ctx, nil) {
 		if err != nil {
@@ -164,7 +164,7 @@ func TestDirectoryUpdateNames(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv, d := newDirectory(t, nil)
-			u := srv.AddUser(genericusr.User{ContactName: "Old", Username: "u", DefaultAccountID: 2}, "pw")
+			u := srv.AddUser(genericusr.User{ContactName: "Old", Username: "u", DefaultAccountID: 2})
 			got, err := d.UpdateUser(context.Background(), "1", tc.in)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tc.wantErr)

@@ -72,8 +72,8 @@ func TestAPIErrorsMapToSentinels(t *testing.T) {
 					opts = append(opts, genericusrtest.WithErrorStatus(status))
 				}
 				srv, c := setup(t, opts, nil)
-				srv.AddUser(genericusr.User{ID: 1, ContactName: "T", EmailAddress: "t@example.com", Username: "taken"}, "pw")
-				srv.AddUser(genericusr.User{ID: 2, ContactName: "O", EmailAddress: "o@example.com", Username: "other"}, "pw")
+				srv.AddUser(genericusr.User{ID: 1, ContactName: "T", EmailAddress: "t@example.com", Username: "taken"})
+				srv.AddUser(genericusr.User{ID: 2, ContactName: "O", EmailAddress: "o@example.com", Username: "other"})
 				err := tc.call(context.Background(), c)
 				if !errors.Is(err, tc.wantKind) {
 					t.Fatalf("error = %v, want one matching %v", err, tc.wantKind)
@@ -348,7 +348,7 @@ func TestRetries(t *testing.T) {
 	t.Run("read after 503, 503 succeeds on the third request", func(t *testing.T) {
 		t.Parallel()
 		srv, c := setup(t, nil, nil)
-		srv.AddUser(genericusr.User{ID: 5, Username: "u"}, "pw")
+		srv.AddUser(genericusr.User{ID: 5, Username: "u"})
 		srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getUser", Status: 503, Times: 2})
 		u, err := c.GetUser(context.Background(), 5)
 		if err != nil || u.ID != 5 {
@@ -414,7 +414,7 @@ func TestRetries(t *testing.T) {
 		t.Run(op+" dropped after store is resent", func(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil, func(cfg *genericusr.Config) { cfg.UsePUT = put })
-			u := srv.AddUser(genericusr.User{ContactName: "Old", Username: "u"}, "pw")
+			u := srv.AddUser(genericusr.User{ContactName: "Old", Username: "u"})
 			srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: op})
 			got, err := c.ModifyUser(context.Background(), u.ID, genericusr.ModifyUserInput{ContactName: ptr("New")})
 			if err != nil || got.ContactName != "New" {
@@ -428,7 +428,7 @@ func TestRetries(t *testing.T) {
 	t.Run("delete answered 503 is resent", func(t *testing.T) {
 		t.Parallel()
 		srv, c := setup(t, nil, nil)
-		u := srv.AddUser(genericusr.User{Username: "u"}, "pw")
+		u := srv.AddUser(genericusr.User{Username: "u"})
 		srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "deleteUser", Status: 503})
 		if err := c.DeleteUser(context.Background(), u.ID); err != nil {
 			t.Fatal(err)

@@ -44,7 +44,7 @@ func TestNewValidatesConfig(t *testing.T) {
 
 func TestCustomAuthenticator(t *testing.T) {
 	t.Parallel()
-	srv := vendoruserstest.NewServer(vendoruserstest.WithToken("session-token"))
+	srv := vendoruserstest.NewServer(vendoruserstest.WithCredentials("session-token"))
 	t.Cleanup(srv.Close)
 	calls := 0
 	c, err := vendorusers.New(vendorusers.Config{BaseURL: srv.URL, Auth: vendorusers.AuthenticatorFunc(func(r *http.Request) error {

@@ -27,7 +27,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		password   = "canary-password-41f0"
 		apiKey     = "canary-apikey-9c2d"
 	)
-	srv := vendoruserstest.NewServer(vendoruserstest.WithToken(token))
+	srv := vendoruserstest.NewServer(vendoruserstest.WithCredentials(token))
 	t.Cleanup(srv.Close)
 	var logs syncBuffer
 	logged := usermgmt.WithLogger(debugLogger(&logs))

@@ -36,7 +36,7 @@ import (
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
-// APIKey is the key the fake accepts unless WithAPIKey says otherwise.
+// APIKey is the key the fake accepts unless WithCredentials says otherwise.
 const APIKey = "bsstest-api-key"
 
 // Server is a running fake. Its methods are safe for concurrent use.
@@ -49,6 +49,7 @@ type Server struct {
 	apiKey       string
 	ignoreOffset bool
 	ignoreLimit  bool
+	pageSize     int
 
 	mu     sync.Mutex
 	users  map[string]*record
@@ -67,25 +68,34 @@ type record struct {
 // Option configures a fake.
 type Option func(*Server)
 
-// WithAPIKey sets the API key the fake accepts.
-func WithAPIKey(key string) Option {
-	return func(s *Server) { s.apiKey = key }
+// WithCredentials sets the API key the fake accepts (default APIKey).
+func WithCredentials(apiKey string) Option {
+	return func(s *Server) { s.apiKey = apiKey }
 }
 
-// WithoutOffset makes the fake ignore the offset parameter of the user
+// WithPageSize makes the fake answer a user index that comes without a limit
+// with at most n users from offset on. Zero (the default) answers all of
+// them.
+func WithPageSize(n int) Option {
+	return func(s *Server) { s.pageSize = n }
+}
+
+// WithOffsetIgnored makes the fake ignore the offset parameter of the user
 // index, as a server without paging would: every call starts at the first
 // user.
-func WithoutOffset() Option {
+func WithOffsetIgnored() Option {
 	return func(s *Server) { s.ignoreOffset = true }
 }
 
-// WithoutLimit makes the fake ignore the limit parameter of the user index:
-// every call returns all the users from offset on.
-func WithoutLimit() Option {
+// WithLimitIgnored makes the fake ignore the limit parameter of the user
+// index: every call returns all the users from offset on, or as many as
+// WithPageSize says.
+func WithLimitIgnored() Option {
 	return func(s *Server) { s.ignoreLimit = true }
 }
 
-// WithClock sets the clock used for registration times.
+// WithClock sets the clock that stamps registration times (default
+// time.Now).
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }

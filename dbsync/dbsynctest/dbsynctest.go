@@ -90,6 +90,12 @@ func WithCredentials(key, token string) Option {
 	return func(s *Server) { s.key, s.token = key, token }
 }
 
+// WithClock sets the clock that stamps registrations, from which the
+// licenses' expiry dates follow (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now }
+}
+
 // WithQuota caps the number of users registered at the same time: a
 // registerUser past it fails, as the real API's would, with HTTP 200 and an
 // errorMessage. Unregistering a user frees its seat. Zero (the default)
@@ -163,17 +169,19 @@ func (s *Server) Registrations() int {
 	return s.registrations
 }
 
-// AddUser registers userName in company as if registerUser had been called,
-// ignoring the quota, and returns the user as licenseDetails answers it. A
-// user that is registered already is returned unchanged.
-func (s *Server) AddUser(company, userName string) dbsync.License {
+// AddUser registers the user named u.UserName in the company named
+// u.CompanyName as if registerUser had been called, ignoring the quota, and
+// returns the user as licenseDetails answers it; the other fields of u are
+// the fake's to fill in. A user that is registered already is returned
+// unchanged.
+func (s *Server) AddUser(u dbsync.License) dbsync.License {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.users[userKey{company, userName}]
+	r, ok := s.users[userKey{u.CompanyName, u.UserName}]
 	if !ok {
-		u = s.register(company, userName)
+		r = s.register(u.CompanyName, u.UserName)
 	}
-	return toSDK(u.license())
+	return toSDK(r.license())
 }
 
 // register stores a new user; the caller holds the lock.

@@ -167,11 +167,11 @@ func (s *Server) Users() []genericusr.User {
 	return out
 }
 
-// AddUser stores u as if it had been created, with the given password. It
-// keeps u.ID when set, puts the user in AccountID when u.DefaultAccountID
-// is zero, and creates the account when it does not exist. It returns the
-// user as stored.
-func (s *Server) AddUser(u genericusr.User, password string) genericusr.User {
+// AddUser stores u as if it had been created, without a password (see
+// SetPassword). It keeps u.ID when set, puts the user in AccountID when
+// u.DefaultAccountID is zero, and creates the account when it does not
+// exist. It returns the user as stored.
+func (s *Server) AddUser(u genericusr.User) genericusr.User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if u.DefaultAccountID == 0 {
@@ -179,7 +179,7 @@ func (s *Server) AddUser(u genericusr.User, password string) genericusr.User {
 	}
 	s.accounts[u.DefaultAccountID] = true
 	r := &record{id: u.ID, contactName: u.ContactName, email: u.EmailAddress, username: u.Username,
-		account: u.DefaultAccountID, active: u.Active, password: password}
+		account: u.DefaultAccountID, active: u.Active}
 	s.store(r)
 	return r.sdk()
 }
@@ -194,6 +194,19 @@ func (s *Server) Password(userID int64) (string, bool) {
 		return "", false
 	}
 	return r.password, true
+}
+
+// SetPassword sets the password stored for the user with the given id, as
+// a test that seeds a user with AddUser may want, and reports whether the
+// user exists.
+func (s *Server) SetPassword(userID int64, password string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.users[userID]
+	if ok {
+		r.password = password
+	}
+	return ok
 }
 
 // store saves r, assigning the next id when r.id is zero. Callers hold mu.

@@ -227,7 +227,7 @@ func dbsyncSubject() subject {
 		start: func(t *testing.T, cfg clientConfig) *env {
 			srv := dbsynctest.NewServer()
 			t.Cleanup(srv.Close)
-			srv.AddUser(company, seedKey)
+			srv.AddUser(dbsync.License{CompanyName: company, UserName: seedKey})
 			conf := srv.Config()
 			if cfg.url != "" {
 				conf.BaseURL = cfg.url
@@ -292,7 +292,8 @@ func genericusrSubject() subject {
 		start: func(t *testing.T, cfg clientConfig) *env {
 			srv := genericusrtest.NewServer()
 			t.Cleanup(srv.Close)
-			seed := srv.AddUser(genericusr.User{ContactName: "Seed User", EmailAddress: seedKey, Username: seedKey, Active: true}, password)
+			seed := srv.AddUser(genericusr.User{ContactName: "Seed User", EmailAddress: seedKey, Username: seedKey, Active: true})
+			srv.SetPassword(seed.ID, password)
 			conf := srv.Config()
 			if cfg.url != "" {
 				conf.BaseURL = cfg.url

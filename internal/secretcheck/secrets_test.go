@@ -250,7 +250,7 @@ func TestDBSync(t *testing.T) {
 	}
 	seed := func() (string, string) {
 		name := fmt.Sprintf("seed-%d@example.com", h.next())
-		srv.AddUser(company, name)
+		srv.AddUser(dbsync.License{CompanyName: company, UserName: name})
 		return name, name
 	}
 	user := func() dbsync.EndUser { name, _ := seed(); return dbsync.EndUser{Company: company, UserName: name} }
@@ -321,7 +321,8 @@ func TestGenericusr(t *testing.T) {
 	}
 	seed := func() (string, string) {
 		name := fmt.Sprintf("seed-%d@example.com", h.next())
-		u := srv.AddUser(genericusr.User{ContactName: "Seed", EmailAddress: name, Username: name, Active: true}, userPassword)
+		u := srv.AddUser(genericusr.User{ContactName: "Seed", EmailAddress: name, Username: name, Active: true})
+		srv.SetPassword(u.ID, userPassword)
 		return strconv.FormatInt(u.ID, 10), name
 	}
 	id := func() int64 { s, _ := seed(); n, _ := strconv.ParseInt(s, 10, 64); return n }
@@ -377,7 +378,7 @@ func TestVendorusers(t *testing.T) {
 		userPassword = "CANARY-guardant-user-password-dd44"
 	)
 	h := newHarness(t, token, wrongToken, apiKey, userPassword, facadePassword, facadeNewPassword)
-	srv := vendoruserstest.NewServer(vendoruserstest.WithToken(token))
+	srv := vendoruserstest.NewServer(vendoruserstest.WithCredentials(token))
 	t.Cleanup(srv.Close)
 	cfg := srv.Config()
 	// The pluggable scheme: the caller's own Authenticator, setting the
@@ -465,7 +466,7 @@ func TestBSS(t *testing.T) {
 		legacyPassword = "CANARY-bss-legacy-password-2299"
 	)
 	h := newHarness(t, apiKey, wrongKey, userPassword, newPassword, legacyPassword, facadePassword, facadeNewPassword)
-	srv := bsstest.NewServer(bsstest.WithAPIKey(apiKey))
+	srv := bsstest.NewServer(bsstest.WithCredentials(apiKey))
 	t.Cleanup(srv.Close)
 	cfg := srv.Config()
 	wrong := cfg

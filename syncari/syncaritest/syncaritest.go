@@ -74,6 +74,12 @@ func WithCredentials(id, secret string) Option {
 	return func(s *Server) { s.clientID, s.clientSecret = id, secret }
 }
 
+// WithClock sets the clock that stamps creation and update times and
+// decides when tokens expire (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now }
+}
+
 // WithTokenLifetime sets the expires_in of issued tokens (default 10800s,
 // as the real API).
 func WithTokenLifetime(d time.Duration) Option {

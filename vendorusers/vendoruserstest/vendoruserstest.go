@@ -44,7 +44,7 @@ import (
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest/internal/api"
 )
 
-// Token is the bearer token the fake accepts unless WithToken says
+// Token is the bearer token the fake accepts unless WithCredentials says
 // otherwise.
 const Token = "vendoruserstest-token"
 
@@ -64,8 +64,9 @@ type Server struct {
 
 	core *usermgmttest.FakeServer
 
-	token string
-	now   func() time.Time
+	token    string
+	now      func() time.Time
+	pageSize int
 
 	mu     sync.Mutex
 	users  map[int64]*record
@@ -85,12 +86,18 @@ type record struct {
 // Option configures a fake.
 type Option func(*Server)
 
-// WithToken sets the bearer token the fake accepts.
-func WithToken(token string) Option {
+// WithCredentials sets the bearer token the fake accepts (default Token).
+func WithCredentials(token string) Option {
 	return func(s *Server) { s.token = token }
 }
 
-// WithClock sets the clock that stamps archivationdate.
+// WithPageSize sets how many users a listing answers when the client sends
+// no limit (default 100, as the real service).
+func WithPageSize(n int) Option {
+	return func(s *Server) { s.pageSize = n }
+}
+
+// WithClock sets the clock that stamps archivationdate (default time.Now).
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
@@ -98,11 +105,12 @@ func WithClock(now func() time.Time) Option {
 // NewServer starts a fake on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		token:  Token,
-		now:    time.Now,
-		users:  map[int64]*record{},
-		listed: map[int64]bool{},
-		nextID: 10026,
+		token:    Token,
+		now:      time.Now,
+		pageSize: 100,
+		users:    map[int64]*record{},
+		listed:   map[int64]bool{},
+		nextID:   10026,
 	}
 	for _, o := range opts {
 		o(s)
