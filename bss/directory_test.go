@@ -10,8 +10,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/bss"
 	"github.com/usermgmt-go/sdk/bss/bsstest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 func newDirectory(t *testing.T) (*bsstest.Server, *usermgmt.Directory) {
@@ -78,7 +78,7 @@ func TestDirectoryCreateUser(t *testing.T) {
 func TestDirectoryCreateIsExactlyOnce(t *testing.T) {
 	t.Parallel()
 	srv, d := newDirectory(t)
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "createUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"})
 	got, err := d.CreateUser(context.Background(), usermgmt.CreateUserInput{Email: "once@example.com", Name: "Once"})
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/bss"
 	"github.com/usermgmt-go/sdk/bss/bsstest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // setup starts a fake and a client for it with fast retries.
@@ -62,8 +62,8 @@ func jsonValue(t *testing.T, b []byte) any {
 }
 
 // only returns the journal entries of one operation.
-func only(srv *bsstest.Server, op string) []fake.Request {
-	var out []fake.Request
+func only(srv *bsstest.Server, op string) []usermgmttest.Request {
+	var out []usermgmttest.Request
 	for _, r := range srv.Requests() {
 		if r.Operation == op {
 			out = append(out, r)
@@ -73,7 +73,7 @@ func only(srv *bsstest.Server, op string) []fake.Request {
 }
 
 // one returns the single journal entry of op, failing the test otherwise.
-func one(t *testing.T, srv *bsstest.Server, op string) fake.Request {
+func one(t *testing.T, srv *bsstest.Server, op string) usermgmttest.Request {
 	t.Helper()
 	reqs := only(srv, op)
 	if len(reqs) != 1 {
@@ -84,7 +84,7 @@ func one(t *testing.T, srv *bsstest.Server, op string) fake.Request {
 
 // checkRequest checks the method, the decoded and raw path, the headers
 // every BSS call carries, and the body (nil: none; otherwise equal JSON).
-func checkRequest(t *testing.T, r fake.Request, method, path, rawPath string, body []byte) {
+func checkRequest(t *testing.T, r usermgmttest.Request, method, path, rawPath string, body []byte) {
 	t.Helper()
 	if r.Method != method || r.Path != path || r.RawPath != rawPath {
 		t.Errorf("%s: sent %s %s (raw %s), want %s %s (raw %s)", r.Operation, r.Method, r.Path, r.RawPath, method, path, rawPath)

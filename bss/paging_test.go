@@ -52,13 +52,13 @@ func TestListUsersPages(t *testing.T) {
 			[]string{"offset= limit=10", "offset=10 limit=10"}},
 		{"empty", nil, 0, nil, 0, 0, []string{"offset= limit=100"}},
 		{"server ignores offset: stops at the first page without new users",
-			[]bsstest.Option{bsstest.WithoutOffset()}, 25, &bss.ListUsersOptions{PageSize: 10}, 0, 10,
+			[]bsstest.Option{bsstest.WithOffsetIgnored()}, 25, &bss.ListUsersOptions{PageSize: 10}, 0, 10,
 			[]string{"offset= limit=10", "offset=10 limit=10"}},
 		{"server ignores offset and limit: everything once",
-			[]bsstest.Option{bsstest.WithoutOffset(), bsstest.WithoutLimit()}, 25, &bss.ListUsersOptions{PageSize: 10}, 0, 25,
+			[]bsstest.Option{bsstest.WithOffsetIgnored(), bsstest.WithLimitIgnored()}, 25, &bss.ListUsersOptions{PageSize: 10}, 0, 25,
 			[]string{"offset= limit=10", "offset=25 limit=10"}},
 		{"server ignores limit but honours offset",
-			[]bsstest.Option{bsstest.WithoutLimit()}, 25, &bss.ListUsersOptions{PageSize: 10}, 0, 25,
+			[]bsstest.Option{bsstest.WithLimitIgnored()}, 25, &bss.ListUsersOptions{PageSize: 10}, 0, 25,
 			[]string{"offset= limit=10", "offset=25 limit=10"}},
 	}
 	for _, tt := range tests {

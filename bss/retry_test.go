@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/usermgmt-go/sdk/bss"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // TestSafeCallsAreRetried: reads, PATCH, PUT and DELETE meet 503, 503 and
@@ -45,7 +45,7 @@ func TestSafeCallsAreRetried(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil)
 			srv.AddUser(sampleUser())
-			srv.Inject(fake.Fault{Kind: fake.Fail, Operation: tt.op, Status: http.StatusServiceUnavailable, Times: 2})
+			srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: tt.op, Status: http.StatusServiceUnavailable, Times: 2})
 			if err := tt.call(c); err != nil {
 				t.Fatal(err)
 			}
@@ -62,7 +62,7 @@ func TestPatchIsRetriedAfterItWasApplied(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
 	srv.AddUser(sampleUser())
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "updateUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "updateUser"})
 	got, err := c.UpdateUser(context.Background(), sampleUser().ID, bss.UpdateUserInput{Name: ptr("New")})
 	if err != nil {
 		t.Fatal(err)
@@ -79,18 +79,18 @@ func TestCreateIsNotResentOnUnknownOutcome(t *testing.T) {
 	tests := []struct {
 		name   string
 		op     string
-		fault  fake.Fault
+		fault  usermgmttest.Fault
 		create func(c *bss.Client) error
 	}{
-		{"dropped after the write", "createUser", fake.Fault{Kind: fake.DropAfter, Operation: "createUser"}, func(c *bss.Client) error {
+		{"dropped after the write", "createUser", usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"}, func(c *bss.Client) error {
 			_, err := c.CreateUser(context.Background(), bss.CreateUserInput{Email: "a@example.com"})
 			return err
 		}},
-		{"500 after the write", "createUser", fake.Fault{Kind: fake.FailAfter, Operation: "createUser", Status: http.StatusInternalServerError}, func(c *bss.Client) error {
+		{"500 after the write", "createUser", usermgmttest.Fault{Kind: usermgmttest.FailAfter, Operation: "createUser", Status: http.StatusInternalServerError}, func(c *bss.Client) error {
 			_, err := c.CreateUser(context.Background(), bss.CreateUserInput{Email: "a@example.com"})
 			return err
 		}},
-		{"legacy dropped after the write", "createLegacyUser", fake.Fault{Kind: fake.DropAfter, Operation: "createLegacyUser"}, func(c *bss.Client) error {
+		{"legacy dropped after the write", "createLegacyUser", usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createLegacyUser"}, func(c *bss.Client) error {
 			_, err := c.Legacy().CreateUser(context.Background(), bss.LegacyUser{Email: "a@example.com"})
 			return err
 		}},
@@ -123,7 +123,7 @@ func TestCreateIsNotResentOnUnknownOutcome(t *testing.T) {
 func TestCreateIsResentWhenRefused(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "createUser", Status: http.StatusTooManyRequests, RetryAfter: "0"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "createUser", Status: http.StatusTooManyRequests, RetryAfter: "0"})
 	if _, err := c.CreateUser(context.Background(), bss.CreateUserInput{Email: "a@example.com"}); err != nil {
 		t.Fatal(err)
 	}

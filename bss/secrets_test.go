@@ -12,8 +12,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/bss"
 	"github.com/usermgmt-go/sdk/bss/bsstest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // TestSecretsNeverLeak runs success and failure paths with canary
@@ -30,7 +30,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	)
 	canaries := []string{key, wrongKey, pw1, pw2, pw3}
 	var logs syncBuffer
-	srv, c := setup(t, []bsstest.Option{bsstest.WithAPIKey(key)}, usermgmt.WithLogger(debugLogger(&logs)))
+	srv, c := setup(t, []bsstest.Option{bsstest.WithCredentials(key)}, usermgmt.WithLogger(debugLogger(&logs)))
 	wrongCfg := bss.Config{BaseURL: srv.URL, APIKey: wrongKey}
 	wrong, err := bss.New(wrongCfg, fastRetries(), usermgmt.WithLogger(debugLogger(&logs)))
 	if err != nil {
@@ -70,10 +70,10 @@ func TestSecretsNeverLeak(t *testing.T) {
 	keep(c.CreateUser(ctx, in))
 	keep(c.UpdateUser(ctx, "missing", up))
 	keep(c.Legacy().UpdateUser(ctx, "missing@example.com", lu))
-	srv.Inject(fake.Fault{Kind: fake.Fail, Status: http.StatusServiceUnavailable, Times: 10})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Status: http.StatusServiceUnavailable, Times: 10})
 	keep(c.GetUser(ctx, u.ID))
 	srv.ClearFaults()
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "createUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"})
 	keep(c.CreateUser(ctx, bss.CreateUserInput{Email: "drop@example.com", Password: pw1}))
 	keep(nil, c.DeleteUser(ctx, "missing"))
 	_, err = bss.New(bss.Config{BaseURL: srv.URL, APIKey: key + "\n"})

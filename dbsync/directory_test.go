@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/usermgmt-go/sdk/dbsync"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 func newDirectory(t *testing.T, c *dbsync.Client) *usermgmt.Directory {
@@ -59,7 +59,7 @@ func TestDirectoryCapabilities(t *testing.T) {
 func TestDirectoryLifecycle(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.AddUser("Globex", "other") // another company's user stays out of sight
+	srv.AddUser(dbsync.License{CompanyName: "Globex", UserName: "other"}) // another company's user stays out of sight
 	d := newDirectory(t, c)
 	ctx := context.Background()
 	ignoreRaw := cmpopts.IgnoreFields(usermgmt.User{}, "Raw")
@@ -143,12 +143,12 @@ func TestDirectoryCreateOnce(t *testing.T) {
 	tests := []struct {
 		name         string
 		seed         bool
-		fault        *fake.Fault
+		fault        *usermgmttest.Fault
 		wantRegister int
 	}{
-		{name: "dropped after the write", fault: &fake.Fault{Kind: fake.DropAfter, Operation: "registerUser"}, wantRegister: 1},
-		{name: "503 after the write", fault: &fake.Fault{Kind: fake.FailAfter, Operation: "registerUser", Status: 503}, wantRegister: 1},
-		{name: "503 before the write", fault: &fake.Fault{Kind: fake.Fail, Operation: "registerUser", Status: 503}, wantRegister: 2},
+		{name: "dropped after the write", fault: &usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "registerUser"}, wantRegister: 1},
+		{name: "503 after the write", fault: &usermgmttest.Fault{Kind: usermgmttest.FailAfter, Operation: "registerUser", Status: 503}, wantRegister: 1},
+		{name: "503 before the write", fault: &usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "registerUser", Status: 503}, wantRegister: 2},
 		{name: "exists already", seed: true, wantRegister: 1},
 	}
 	for _, tt := range tests {
@@ -156,7 +156,7 @@ func TestDirectoryCreateOnce(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil)
 			if tt.seed {
-				srv.AddUser("Acme Corp", "jdoe")
+				srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "jdoe"})
 			}
 			if tt.fault != nil {
 				srv.Inject(*tt.fault)
@@ -187,7 +187,7 @@ func TestDirectoryCreateOnce(t *testing.T) {
 func TestDirectoryUnsupported(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.AddUser("Acme Corp", "jdoe")
+	srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "jdoe"})
 	d := newDirectory(t, c)
 	ctx := context.Background()
 	name := "New Name"

@@ -15,8 +15,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/dbsync"
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // setup starts a fake and a client for it with fast retries.
@@ -46,8 +46,8 @@ func readFile(t *testing.T, name string) []byte {
 }
 
 // only returns the journal entries of one operation.
-func only(srv *dbsynctest.Server, op string) []fake.Request {
-	var out []fake.Request
+func only(srv *dbsynctest.Server, op string) []usermgmttest.Request {
+	var out []usermgmttest.Request
 	for _, r := range srv.Requests() {
 		if r.Operation == op {
 			out = append(out, r)

@@ -36,7 +36,7 @@ func TestLicenseDetails(t *testing.T) {
 			srv, c := setup(t, nil)
 			all := map[string]dbsync.License{}
 			for _, s := range [][2]string{{"Acme Corp", "jdoe"}, {"Acme Corp", "asmith"}, {"Globex", "gwhite"}} {
-				all[s[1]] = srv.AddUser(s[0], s[1])
+				all[s[1]] = srv.AddUser(dbsync.License{CompanyName: s[0], UserName: s[1]})
 			}
 			got, err := c.LicenseDetails(context.Background(), tt.filter)
 			if err != nil {
@@ -60,8 +60,8 @@ func TestLicenseDetails(t *testing.T) {
 func TestLicensesIterator(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.AddUser("Acme Corp", "jdoe")
-	srv.AddUser("Acme Corp", "asmith")
+	srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "jdoe"})
+	srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "asmith"})
 	seq := c.Licenses(context.Background(), dbsync.LicenseFilter{Company: "Acme Corp"})
 	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("%d requests before the loop started, want 0", n)

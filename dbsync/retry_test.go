@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/usermgmt-go/sdk/dbsync"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // TestReadsRetried checks that the two reads, POSTs both, are retried:
@@ -28,8 +28,8 @@ func TestReadsRetried(t *testing.T) {
 		t.Run(op, func(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil)
-			srv.AddUser(jdoe.Company, jdoe.UserName)
-			srv.Inject(fake.Fault{Kind: fake.Fail, Operation: op, Status: 503, Times: 2})
+			srv.AddUser(dbsync.License{CompanyName: jdoe.Company, UserName: jdoe.UserName})
+			srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: op, Status: 503, Times: 2})
 			if err := call(context.Background(), c); err != nil {
 				t.Fatal(err)
 			}
@@ -47,12 +47,12 @@ func TestRegisterNotResent(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		fault  fake.Fault
+		fault  usermgmttest.Fault
 		stored int
 	}{
-		{"connection dropped after the write", fake.Fault{Kind: fake.DropAfter, Operation: "registerUser"}, 1},
-		{"503 after the write", fake.Fault{Kind: fake.FailAfter, Operation: "registerUser", Status: 503}, 1},
-		{"502 before the write", fake.Fault{Kind: fake.Fail, Operation: "registerUser", Status: 502}, 0},
+		{"connection dropped after the write", usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "registerUser"}, 1},
+		{"503 after the write", usermgmttest.Fault{Kind: usermgmttest.FailAfter, Operation: "registerUser", Status: 503}, 1},
+		{"502 before the write", usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "registerUser", Status: 502}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,7 +82,7 @@ func TestRegisterNotResent(t *testing.T) {
 func TestRegisterResentWhenRefused(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "registerUser", Status: 429})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "registerUser", Status: 429})
 	if _, err := c.RegisterUser(context.Background(), jdoe); err != nil {
 		t.Fatal(err)
 	}
@@ -96,14 +96,14 @@ func TestRegisterResentWhenRefused(t *testing.T) {
 // "not registered" answer means success.
 func TestUnregisterRetriedAfterApplied(t *testing.T) {
 	t.Parallel()
-	for name, f := range map[string]fake.Fault{
-		"dropped": {Kind: fake.DropAfter, Operation: "unregisterUser"},
-		"503":     {Kind: fake.FailAfter, Operation: "unregisterUser", Status: 503},
+	for name, f := range map[string]usermgmttest.Fault{
+		"dropped": {Kind: usermgmttest.DropAfter, Operation: "unregisterUser"},
+		"503":     {Kind: usermgmttest.FailAfter, Operation: "unregisterUser", Status: 503},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil)
-			srv.AddUser(jdoe.Company, jdoe.UserName)
+			srv.AddUser(dbsync.License{CompanyName: jdoe.Company, UserName: jdoe.UserName})
 			srv.Inject(f)
 			if err := c.UnregisterUser(context.Background(), jdoe); err != nil {
 				t.Fatalf("UnregisterUser = %v, want success", err)
@@ -127,14 +127,14 @@ func TestUnregisterRetriedAfterApplied(t *testing.T) {
 func TestUnregisterRetryBeforeApplied(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.Inject(fake.Fault{Kind: fake.DropBefore, Operation: "unregisterUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropBefore, Operation: "unregisterUser"})
 	err := c.UnregisterUser(context.Background(), jdoe)
 	// The dropped request may have been applied for all the client knows,
 	// so "not registered" on the retry is taken as success.
 	if err != nil {
 		t.Fatalf("UnregisterUser = %v, want success", err)
 	}
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "unregisterUser", Status: 429})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "unregisterUser", Status: 429})
 	if err := c.UnregisterUser(context.Background(), jdoe); !errors.Is(err, usermgmt.ErrNotFound) {
 		t.Errorf("after a 429 (nothing applied), UnregisterUser = %v, want ErrNotFound", err)
 	}
@@ -164,7 +164,7 @@ func TestRetriesGiveUp(t *testing.T) {
 		t.Run(tt.op, func(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil)
-			srv.Inject(fake.Fault{Kind: fake.Fail, Operation: tt.op, Status: 500, Times: 10})
+			srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: tt.op, Status: 500, Times: 10})
 			err := tt.call(context.Background(), c)
 			var apiErr *usermgmt.APIError
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
@@ -188,7 +188,7 @@ func TestRetriesGiveUp(t *testing.T) {
 func TestReadsNeverUnknown(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.Inject(fake.Fault{Kind: fake.DropBefore, Operation: "licenseDetails", Times: 10})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropBefore, Operation: "licenseDetails", Times: 10})
 	_, err := c.LicenseDetails(context.Background(), dbsync.LicenseFilter{})
 	if err == nil || errors.Is(err, usermgmt.ErrOutcomeUnknown) {
 		t.Errorf("error = %v, want a transport error without an unknown outcome", err)

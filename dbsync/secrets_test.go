@@ -8,8 +8,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/dbsync"
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // TestSecretsNeverLeak runs every operation through success and failure
@@ -45,9 +45,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	keep(c.AuthenticateUser(ctx, dbsync.EndUser{Company: "Acme", UserName: "nobody"}))
 	keep(c.LicenseDetails(ctx, dbsync.LicenseFilter{}))
 	keep(usermgmt.Collect(c.Licenses(ctx, dbsync.LicenseFilter{Company: "Acme Corp"})))
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "licenseDetails", Status: 500, Times: 10})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "licenseDetails", Status: 500, Times: 10})
 	keep(c.LicenseDetails(ctx, dbsync.LicenseFilter{}))
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "registerUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "registerUser"})
 	keep(c.RegisterUser(ctx, dbsync.EndUser{Company: "Globex", UserName: "y"}))
 	keepErr(c.UnregisterUser(ctx, jdoe))
 	keepErr(c.UnregisterUser(ctx, jdoe)) // not registered

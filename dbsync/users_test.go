@@ -40,8 +40,8 @@ func TestRegisterUser(t *testing.T) {
 func TestUnregisterUser(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.AddUser("Acme Corp", "jdoe@acme.example")
-	srv.AddUser("Acme Corp", "asmith@acme.example")
+	srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "jdoe@acme.example"})
+	srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "asmith@acme.example"})
 	if err := c.UnregisterUser(context.Background(), jdoe); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestUnregisterUser(t *testing.T) {
 func TestAuthenticateUser(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	seeded := srv.AddUser("Acme Corp", "jdoe@acme.example")
+	seeded := srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "jdoe@acme.example"})
 	got, err := c.AuthenticateUser(context.Background(), jdoe)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func TestErrorMessages(t *testing.T) {
 			srv := dbsynctest.NewServer(tt.fake...)
 			t.Cleanup(srv.Close)
 			if tt.seed {
-				srv.AddUser(jdoe.Company, jdoe.UserName)
+				srv.AddUser(dbsync.License{CompanyName: jdoe.Company, UserName: jdoe.UserName})
 			}
 			cfg := srv.Config()
 			if tt.badKey {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
@@ -112,7 +111,7 @@ func TestDirectoryMapsOntoTheAPI(t *testing.T) {
 		t.Errorf("UpdateUser sent %s", r.Body)
 	}
 
-	srv.AddUser(genericusr.User{ContactName: "Other account", Username: "other", DefaultAccountID: 1}, "pw")
+	srv.AddUser(genericusr.User{ContactName: "Other account", Username: "other", DefaultAccountID: 1})
 	var listed []string
 	for u, err := range d.ListUsers(ctx, nil) {
 		if err != nil {
@@ -156,7 +155,7 @@ func TestDirectoryUpdateNames(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv, d := newDirectory(t, nil)
-			u := srv.AddUser(genericusr.User{ContactName: "Old", Username: "u", DefaultAccountID: 2}, "pw")
+			u := srv.AddUser(genericusr.User{ContactName: "Old", Username: "u", DefaultAccountID: 2})
 			got, err := d.UpdateUser(context.Background(), "1", tc.in)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tc.wantErr)
@@ -185,7 +184,7 @@ func TestDirectoryCreateSettlesADroppedCreate(t *testing.T) {
 		t.Run(op, func(t *testing.T) {
 			t.Parallel()
 			srv, d := newDirectory(t, func(cfg *genericusr.Config) { cfg.UsePUT = put })
-			srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: op})
+			srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: op})
 			u, err := d.CreateUser(context.Background(), usermgmttest.NewUser("dropped"))
 			if err != nil {
 				t.Fatal(err)
@@ -204,7 +203,7 @@ func TestDirectoryCreateResendsWhenTheLookUpFindsNothing(t *testing.T) {
 	t.Parallel()
 	srv, d := newDirectory(t, nil)
 	// 503 before the handler: nothing stored, but the client cannot know.
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "addUser", Status: 503})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "addUser", Status: 503})
 	if _, err := d.CreateUser(context.Background(), usermgmttest.NewUser("resent")); err != nil {
 		t.Fatal(err)
 	}

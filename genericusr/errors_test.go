@@ -11,8 +11,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 func TestAPIErrorsMapToSentinels(t *testing.T) {
@@ -72,8 +72,8 @@ func TestAPIErrorsMapToSentinels(t *testing.T) {
 					opts = append(opts, genericusrtest.WithErrorStatus(status))
 				}
 				srv, c := setup(t, opts, nil)
-				srv.AddUser(genericusr.User{ID: 1, ContactName: "T", EmailAddress: "t@example.com", Username: "taken"}, "pw")
-				srv.AddUser(genericusr.User{ID: 2, ContactName: "O", EmailAddress: "o@example.com", Username: "other"}, "pw")
+				srv.AddUser(genericusr.User{ID: 1, ContactName: "T", EmailAddress: "t@example.com", Username: "taken"})
+				srv.AddUser(genericusr.User{ID: 2, ContactName: "O", EmailAddress: "o@example.com", Username: "other"})
 				err := tc.call(context.Background(), c)
 				if !errors.Is(err, tc.wantKind) {
 					t.Fatalf("error = %v, want one matching %v", err, tc.wantKind)
@@ -348,8 +348,8 @@ func TestRetries(t *testing.T) {
 	t.Run("read after 503, 503 succeeds on the third request", func(t *testing.T) {
 		t.Parallel()
 		srv, c := setup(t, nil, nil)
-		srv.AddUser(genericusr.User{ID: 5, Username: "u"}, "pw")
-		srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "getUser", Status: 503, Times: 2})
+		srv.AddUser(genericusr.User{ID: 5, Username: "u"})
+		srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getUser", Status: 503, Times: 2})
 		u, err := c.GetUser(context.Background(), 5)
 		if err != nil || u.ID != 5 {
 			t.Fatalf("GetUser = %+v, %v", u, err)
@@ -361,7 +361,7 @@ func TestRetries(t *testing.T) {
 	t.Run("list after a dropped connection is retried", func(t *testing.T) {
 		t.Parallel()
 		srv, c := setup(t, nil, nil)
-		srv.Inject(fake.Fault{Kind: fake.DropBefore, Operation: "getUserListByAccountId"})
+		srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropBefore, Operation: "getUserListByAccountId"})
 		if _, err := c.ListUsers(context.Background(), genericusrtest.AccountID); err != nil {
 			t.Fatal(err)
 		}
@@ -371,13 +371,13 @@ func TestRetries(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		name  string
-		fault fake.Fault
+		fault usermgmttest.Fault
 		put   bool
 	}{
-		{"create dropped after store", fake.Fault{Kind: fake.DropAfter, Operation: "addUser"}, false},
-		{"create PUT dropped after store", fake.Fault{Kind: fake.DropAfter, Operation: "addUserPut"}, true},
-		{"create answered 503 after store", fake.Fault{Kind: fake.FailAfter, Operation: "addUser", Status: 503}, false},
-		{"create answered 500 after store", fake.Fault{Kind: fake.FailAfter, Operation: "addUser", Status: 500}, false},
+		{"create dropped after store", usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "addUser"}, false},
+		{"create PUT dropped after store", usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "addUserPut"}, true},
+		{"create answered 503 after store", usermgmttest.Fault{Kind: usermgmttest.FailAfter, Operation: "addUser", Status: 503}, false},
+		{"create answered 500 after store", usermgmttest.Fault{Kind: usermgmttest.FailAfter, Operation: "addUser", Status: 500}, false},
 	} {
 		t.Run(tc.name+" is not resent", func(t *testing.T) {
 			t.Parallel()
@@ -398,7 +398,7 @@ func TestRetries(t *testing.T) {
 	t.Run("create answered 429 is resent", func(t *testing.T) {
 		t.Parallel()
 		srv, c := setup(t, nil, nil)
-		srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "addUser", Status: 429, RetryAfter: "0"})
+		srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "addUser", Status: 429, RetryAfter: "0"})
 		if _, err := c.AddUser(context.Background(), newUser); err != nil {
 			t.Fatal(err)
 		}
@@ -414,8 +414,8 @@ func TestRetries(t *testing.T) {
 		t.Run(op+" dropped after store is resent", func(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, nil, func(cfg *genericusr.Config) { cfg.UsePUT = put })
-			u := srv.AddUser(genericusr.User{ContactName: "Old", Username: "u"}, "pw")
-			srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: op})
+			u := srv.AddUser(genericusr.User{ContactName: "Old", Username: "u"})
+			srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: op})
 			got, err := c.ModifyUser(context.Background(), u.ID, genericusr.ModifyUserInput{ContactName: ptr("New")})
 			if err != nil || got.ContactName != "New" {
 				t.Fatalf("ModifyUser = %+v, %v", got, err)
@@ -428,8 +428,8 @@ func TestRetries(t *testing.T) {
 	t.Run("delete answered 503 is resent", func(t *testing.T) {
 		t.Parallel()
 		srv, c := setup(t, nil, nil)
-		u := srv.AddUser(genericusr.User{Username: "u"}, "pw")
-		srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "deleteUser", Status: 503})
+		u := srv.AddUser(genericusr.User{Username: "u"})
+		srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "deleteUser", Status: 503})
 		if err := c.DeleteUser(context.Background(), u.ID); err != nil {
 			t.Fatal(err)
 		}

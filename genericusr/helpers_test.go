@@ -12,8 +12,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // setup starts a fake and a client for it with fast retries. edit, when
@@ -48,8 +48,8 @@ func readFile(t *testing.T, name string) []byte {
 }
 
 // only returns the journal entries of one operation.
-func only(srv *genericusrtest.Server, op string) []fake.Request {
-	var out []fake.Request
+func only(srv *genericusrtest.Server, op string) []usermgmttest.Request {
+	var out []usermgmttest.Request
 	for _, r := range srv.Requests() {
 		if r.Operation == op {
 			out = append(out, r)
@@ -59,7 +59,7 @@ func only(srv *genericusrtest.Server, op string) []fake.Request {
 }
 
 // one returns the single journal entry of op, failing the test otherwise.
-func one(t *testing.T, srv *genericusrtest.Server, op string) fake.Request {
+func one(t *testing.T, srv *genericusrtest.Server, op string) usermgmttest.Request {
 	t.Helper()
 	reqs := only(srv, op)
 	if len(reqs) != 1 {
@@ -72,7 +72,7 @@ var wantAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(genericusrtes
 
 // checkRequest checks the method, path, Basic credentials, User-Agent and
 // content type of a journal entry; contentType "" means no body.
-func checkRequest(t *testing.T, r fake.Request, method, path, contentType string) {
+func checkRequest(t *testing.T, r usermgmttest.Request, method, path, contentType string) {
 	t.Helper()
 	if r.Method != method || r.RawPath != path {
 		t.Errorf("%s: sent %s %s, want %s %s", r.Operation, r.Method, r.RawPath, method, path)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // TestSecretsNeverLeak runs every operation through success and failure
@@ -58,9 +58,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	keep(c.ListUsers(ctx, genericusrtest.AccountID))
 	keep(c.ModifyUser(ctx, u.ID, modify))
 	keep(c.ModifyUser(ctx, 999, modify))
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "getUser", Status: 500, Times: 10})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getUser", Status: 500, Times: 10})
 	keep(c.GetUser(ctx, u.ID))
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "addUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "addUser"})
 	add2 := add
 	add2.Username = "canary2"
 	keep(c.AddUser(ctx, add2))

@@ -111,7 +111,8 @@ func TestModifyUser(t *testing.T) {
 				cfg.UsePUT, cfg.ContentType = tc.usePUT, tc.contentType
 			})
 			u := srv.AddUser(genericusr.User{ID: 21, ContactName: "John Doe", EmailAddress: "john.doe@example.com",
-				Username: "test", Active: true}, "secret")
+				Username: "test", Active: true})
+			srv.SetPassword(u.ID, "secret")
 			got, err := c.ModifyUser(context.Background(), 21, genericusr.ModifyUserInput{ContactName: ptr("John Doe modified")})
 			if err != nil {
 				t.Fatal(err)
@@ -162,7 +163,8 @@ func TestModifyUserSendsOnlyTheFieldsSet(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv, c := setup(t, []genericusrtest.Option{genericusrtest.WithAccounts(2)}, nil)
-			u := srv.AddUser(genericusr.User{ContactName: "Old", EmailAddress: "old@example.com", Username: "old", Active: true}, "old-pw")
+			u := srv.AddUser(genericusr.User{ContactName: "Old", EmailAddress: "old@example.com", Username: "old", Active: true})
+			srv.SetPassword(u.ID, "old-pw")
 			got, err := c.ModifyUser(context.Background(), u.ID, tc.in)
 			if err != nil {
 				t.Fatal(err)
@@ -194,7 +196,7 @@ func TestGetUser(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil, nil)
 	want := srv.AddUser(genericusr.User{ID: 21, ContactName: "John Doe", EmailAddress: "john.doe@example.com",
-		Username: "test", DefaultAccountID: 2, Active: true}, "pw")
+		Username: "test", DefaultAccountID: 2, Active: true})
 	got, err := c.GetUser(context.Background(), 21)
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +214,7 @@ func TestFakeAnswersInTheVendorsStyle(t *testing.T) {
 	srv := genericusrtest.NewServer()
 	t.Cleanup(srv.Close)
 	srv.AddUser(genericusr.User{ID: 21, ContactName: "John Doe", EmailAddress: "john.doe@example.com",
-		Username: "test", DefaultAccountID: 2, Active: true}, "pw")
+		Username: "test", DefaultAccountID: 2, Active: true})
 	var user any
 	if err := json.Unmarshal(readFile(t, "user_response.json"), &user); err != nil {
 		t.Fatal(err)
@@ -249,9 +251,9 @@ func TestFakeAnswersInTheVendorsStyle(t *testing.T) {
 func TestListUsers(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, []genericusrtest.Option{genericusrtest.WithAccounts(2, 3)}, nil)
-	a := srv.AddUser(genericusr.User{ContactName: "A", EmailAddress: "a@example.com", Username: "a", DefaultAccountID: 2, Active: true}, "pw")
-	srv.AddUser(genericusr.User{ContactName: "B", EmailAddress: "b@example.com", Username: "b", DefaultAccountID: 1, Active: true}, "pw")
-	cc := srv.AddUser(genericusr.User{ContactName: "C", EmailAddress: "c@example.com", Username: "c", DefaultAccountID: 2}, "pw")
+	a := srv.AddUser(genericusr.User{ContactName: "A", EmailAddress: "a@example.com", Username: "a", DefaultAccountID: 2, Active: true})
+	srv.AddUser(genericusr.User{ContactName: "B", EmailAddress: "b@example.com", Username: "b", DefaultAccountID: 1, Active: true})
+	cc := srv.AddUser(genericusr.User{ContactName: "C", EmailAddress: "c@example.com", Username: "c", DefaultAccountID: 2})
 	ctx := context.Background()
 
 	got, err := c.ListUsers(ctx, 2)
@@ -297,7 +299,7 @@ func TestUsersIsLazy(t *testing.T) {
 func TestDeleteUser(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil, nil)
-	u := srv.AddUser(genericusr.User{ContactName: "A", EmailAddress: "a@example.com", Username: "a", Active: true}, "pw")
+	u := srv.AddUser(genericusr.User{ContactName: "A", EmailAddress: "a@example.com", Username: "a", Active: true})
 	ctx := context.Background()
 	if err := c.DeleteUser(ctx, u.ID); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
@@ -43,7 +42,7 @@ func TestDirectorySetRolesKeepsOtherInstances(t *testing.T) {
 func TestDirectoryCreateSettlesADroppedCreate(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil, usermgmt.WithRetry(usermgmt.NoRetries()))
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "createUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"})
 	d := newDirectory(t, c)
 	u, err := d.CreateUser(context.Background(), usermgmttest.NewUser("dropped"))
 	if err != nil {

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // TestSecretsNeverLeak runs every operation through success and failure
@@ -51,7 +51,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	keep(c.SetUserRoles(ctx, u.ID, syncari.Roles{"YUBV99": {"Viewer", "Org Admin"}}))
 	keep(c.RemoveUserRole(ctx, u.ID, "role-2"))
 	keep(c.ListRoles(ctx))
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "getRoles", Status: 500, Times: 10})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getRoles", Status: 500, Times: 10})
 	keep(c.ListRoles(ctx))
 	srv.ExpireTokens()
 	keep(c.ListRoles(ctx))

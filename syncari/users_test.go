@@ -14,10 +14,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -49,7 +49,7 @@ var cmpUsers = cmp.Options{
 }
 
 // checkCommonHeaders checks what every Syncari call carries.
-func checkCommonHeaders(t *testing.T, r fake.Request) {
+func checkCommonHeaders(t *testing.T, r usermgmttest.Request) {
 	t.Helper()
 	if got := r.Header.Get("Authorization"); !strings.HasPrefix(got, "Bearer tok_") {
 		t.Errorf("%s: Authorization = %q, want a bearer token issued by the fake", r.Operation, got)
@@ -66,8 +66,8 @@ func checkCommonHeaders(t *testing.T, r fake.Request) {
 }
 
 // only returns the journal entries of one operation.
-func only(srv *syncaritest.Server, op string) []fake.Request {
-	var out []fake.Request
+func only(srv *syncaritest.Server, op string) []usermgmttest.Request {
+	var out []usermgmttest.Request
 	for _, r := range srv.Requests() {
 		if r.Operation == op {
 			out = append(out, r)
@@ -397,7 +397,7 @@ func TestWithInstanceIDOverridesPerClientView(t *testing.T) {
 func TestCreateRetriedWithOneKeyCreatesOneUser(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "createUser", Status: 503, Times: 2})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "createUser", Status: 503, Times: 2})
 	u, err := c.CreateUser(context.Background(), syncari.CreateUserInput{Email: "a@example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -458,7 +458,7 @@ func TestKeysPerLogicalCall(t *testing.T) {
 func TestCreateDroppedAfterStoreIsRetriedWithItsKey(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "createUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"})
 	u, err := c.CreateUser(context.Background(), syncari.CreateUserInput{Email: "drop@example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -475,7 +475,7 @@ func TestCreateDroppedAfterStoreIsRetriedWithItsKey(t *testing.T) {
 func TestRetryAfterAboveTheCapIsErrRateLimited(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "getRoles", Status: 429, RetryAfter: "120"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getRoles", Status: 429, RetryAfter: "120"})
 	start := time.Now()
 	_, err := c.ListRoles(context.Background())
 	var apiErr *usermgmt.APIError
@@ -508,7 +508,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 	rt := &firstStatus{status: 503, seen: make(chan struct{})}
 	srv, c := setup(t, nil, usermgmt.WithRetry(usermgmt.RetryPolicy{MaxDelay: time.Minute}),
 		usermgmt.WithHTTPClient(&http.Client{Transport: rt}))
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "getRoles", Status: 503, RetryAfter: "30"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getRoles", Status: 503, RetryAfter: "30"})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {

@@ -8,8 +8,8 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -44,7 +44,7 @@ func TestNewValidatesConfig(t *testing.T) {
 
 func TestCustomAuthenticator(t *testing.T) {
 	t.Parallel()
-	srv := vendoruserstest.NewServer(vendoruserstest.WithToken("session-token"))
+	srv := vendoruserstest.NewServer(vendoruserstest.WithCredentials("session-token"))
 	t.Cleanup(srv.Close)
 	calls := 0
 	c, err := vendorusers.New(vendorusers.Config{BaseURL: srv.URL, Auth: vendorusers.AuthenticatorFunc(func(r *http.Request) error {
@@ -56,7 +56,7 @@ func TestCustomAuthenticator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "getRoles", Status: 503})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getRoles", Status: 503})
 	if _, err := c.ListRoles(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestReadsAndUpdatesAreRetried(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {
-			srv.Inject(fake.Fault{Kind: fake.Fail, Operation: tt.op, Status: 503, Times: 2})
+			srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: tt.op, Status: 503, Times: 2})
 			if err := tt.call(); err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +118,7 @@ func TestReadsAndUpdatesAreRetried(t *testing.T) {
 	}
 	// An update whose connection drops after the change is resent: PUT is
 	// idempotent.
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "updateUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "updateUser"})
 	got, err := c.SetActive(ctx, u.ID, true)
 	if err != nil || !got.Active {
 		t.Fatalf("SetActive after a drop: %+v, %v", got, err)
@@ -130,12 +130,12 @@ func TestCreateIsNotResentWhenItsOutcomeIsUnknown(t *testing.T) {
 	in := vendorusers.CreateUserInput{Username: "drop@example.com", RoleID: 5, Password: "pw"}
 	tests := []struct {
 		name      string
-		fault     fake.Fault
+		fault     usermgmttest.Fault
 		wantUsers int
 	}{
-		{"dropped after the store", fake.Fault{Kind: fake.DropAfter, Operation: "createUser"}, 1},
-		{"503", fake.Fault{Kind: fake.Fail, Operation: "createUser", Status: 503}, 0},
-		{"500 after the store", fake.Fault{Kind: fake.FailAfter, Operation: "createUser", Status: 500}, 1},
+		{"dropped after the store", usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"}, 1},
+		{"503", usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "createUser", Status: 503}, 0},
+		{"500 after the store", usermgmttest.Fault{Kind: usermgmttest.FailAfter, Operation: "createUser", Status: 500}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,7 +159,7 @@ func TestCreateIsNotResentWhenItsOutcomeIsUnknown(t *testing.T) {
 func TestCreateRefusedWith429IsResent(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil)
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "createUser", Status: 429})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "createUser", Status: 429})
 	if _, err := c.CreateUser(context.Background(), vendorusers.CreateUserInput{Username: "a@example.com", RoleID: 5, Password: "pw"}); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
@@ -139,7 +138,7 @@ func TestDirectoryLifecycle(t *testing.T) {
 func TestDirectoryCreateSettlesADroppedCreate(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil, usermgmt.WithRetry(usermgmt.NoRetries()))
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "createUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"})
 	d := newDirectory(t, c, vendorusers.DirectoryConfig{DefaultRoleID: 5})
 	u, err := d.CreateUser(context.Background(), usermgmttest.NewUser("dropped"))
 	if err != nil {
@@ -156,7 +155,7 @@ func TestDirectoryCreateSettlesADroppedCreate(t *testing.T) {
 func TestDirectoryCreateResendsWhenTheCreateWasNotApplied(t *testing.T) {
 	t.Parallel()
 	srv, c := setup(t, nil, usermgmt.WithRetry(usermgmt.NoRetries()))
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "createUser", Status: 503})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "createUser", Status: 503})
 	d := newDirectory(t, c, vendorusers.DirectoryConfig{DefaultRoleID: 5})
 	if _, err := d.CreateUser(context.Background(), usermgmttest.NewUser("failed")); err != nil {
 		t.Fatal(err)

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -51,8 +51,8 @@ func readJSON(t *testing.T, name string, v any) {
 }
 
 // only returns the journal entries of one operation.
-func only(srv *vendoruserstest.Server, op string) []fake.Request {
-	var out []fake.Request
+func only(srv *vendoruserstest.Server, op string) []usermgmttest.Request {
+	var out []usermgmttest.Request
 	for _, r := range srv.Requests() {
 		if r.Operation == op {
 			out = append(out, r)
@@ -62,7 +62,7 @@ func only(srv *vendoruserstest.Server, op string) []fake.Request {
 }
 
 // checkAuth checks the bearer token and User-Agent every call carries.
-func checkAuth(t *testing.T, r fake.Request) {
+func checkAuth(t *testing.T, r usermgmttest.Request) {
 	t.Helper()
 	if got := r.Header.Get("Authorization"); got != "Bearer "+vendoruserstest.Token {
 		t.Errorf("%s: Authorization = %q, want the fake's bearer token", r.Operation, got)
@@ -73,7 +73,7 @@ func checkAuth(t *testing.T, r fake.Request) {
 }
 
 // bodyOf decodes a journal entry's JSON body into a generic map.
-func bodyOf(t *testing.T, r fake.Request) map[string]any {
+func bodyOf(t *testing.T, r usermgmttest.Request) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -27,7 +27,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		password   = "canary-password-41f0"
 		apiKey     = "canary-apikey-9c2d"
 	)
-	srv := vendoruserstest.NewServer(vendoruserstest.WithToken(token))
+	srv := vendoruserstest.NewServer(vendoruserstest.WithCredentials(token))
 	t.Cleanup(srv.Close)
 	var logs syncBuffer
 	logged := usermgmt.WithLogger(debugLogger(&logs))
@@ -51,9 +51,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	keep(c.CreateUser(ctx, in)) // conflict
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "createUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"})
 	keep(c.CreateUser(ctx, vendorusers.CreateUserInput{Username: "drop@example.com", RoleID: 5, Password: password}))
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "createUser", Status: 500})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "createUser", Status: 500})
 	keep(c.CreateUser(ctx, vendorusers.CreateUserInput{Username: "fail@example.com", RoleID: 5, Password: password}))
 	keep(usermgmt.Collect(c.ListUsers(ctx, nil)))
 	keep(c.ListUsersPage(ctx, 0, 10, &vendorusers.ListUsersOptions{Archived: ptr(false)}))
@@ -61,14 +61,14 @@ func TestSecretsNeverLeak(t *testing.T) {
 	keep(c.SetActive(ctx, u.ID, false))
 	keep(c.Archive(ctx, u.ID, true))
 	keep(c.UpdateUser(ctx, 99, vendorusers.UpdateUserInput{FirstName: ptr("x")}))
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "getRoles", Status: 503, Times: 10})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getRoles", Status: 503, Times: 10})
 	keep(c.ListRoles(ctx))
 
 	d, err := vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Inject(fake.Fault{Kind: fake.DropAfter, Operation: "createUser"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: "createUser"})
 	keep(d.CreateUser(ctx, usermgmt.CreateUserInput{Username: "dir@example.com", Password: password}))
 	keep(d.CreateUser(ctx, usermgmt.CreateUserInput{Username: "dir@example.com", Password: password}))
 

@@ -15,8 +15,8 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -462,7 +462,7 @@ func TestAPIErrorsFromTheFake(t *testing.T) {
 		t.Errorf("wrong token: err = %v, want ErrUnauthorized", err)
 	}
 	// A 200 whose body is an error body is an error too.
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "getUsers", Status: 200})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getUsers", Status: 200})
 	_, err = c.ListUsersPage(ctx, 0, 10, nil)
 	if !errors.As(err, &apiErr) || apiErr.Code != "1200" || apiErr.Operation != "getUsers" {
 		t.Errorf("200 with an error body: err = %v, want an APIError with its code", err)

@@ -31,21 +31,25 @@ import (
 
 	"github.com/usermgmt-go/sdk/bss"
 	"github.com/usermgmt-go/sdk/bss/bsstest/internal/api"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
-// APIKey is the key the fake accepts unless WithAPIKey says otherwise.
+// APIKey is the key the fake accepts unless WithCredentials says otherwise.
 const APIKey = "bsstest-api-key"
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fake.Server
+	// URL is the base URL of the fake, e.g. http://127.0.0.1:34567.
+	URL string
+
+	core *usermgmttest.FakeServer
 
 	apiKey       string
 	ignoreOffset bool
 	ignoreLimit  bool
+	pageSize     int
 
 	mu     sync.Mutex
 	users  map[string]*record
@@ -64,25 +68,34 @@ type record struct {
 // Option configures a fake.
 type Option func(*Server)
 
-// WithAPIKey sets the API key the fake accepts.
-func WithAPIKey(key string) Option {
-	return func(s *Server) { s.apiKey = key }
+// WithCredentials sets the API key the fake accepts (default APIKey).
+func WithCredentials(apiKey string) Option {
+	return func(s *Server) { s.apiKey = apiKey }
 }
 
-// WithoutOffset makes the fake ignore the offset parameter of the user
+// WithPageSize makes the fake answer a user index that comes without a limit
+// with at most n users from offset on. Zero (the default) answers all of
+// them.
+func WithPageSize(n int) Option {
+	return func(s *Server) { s.pageSize = n }
+}
+
+// WithOffsetIgnored makes the fake ignore the offset parameter of the user
 // index, as a server without paging would: every call starts at the first
 // user.
-func WithoutOffset() Option {
+func WithOffsetIgnored() Option {
 	return func(s *Server) { s.ignoreOffset = true }
 }
 
-// WithoutLimit makes the fake ignore the limit parameter of the user index:
-// every call returns all the users from offset on.
-func WithoutLimit() Option {
+// WithLimitIgnored makes the fake ignore the limit parameter of the user
+// index: every call returns all the users from offset on, or as many as
+// WithPageSize says.
+func WithLimitIgnored() Option {
 	return func(s *Server) { s.ignoreLimit = true }
 }
 
-// WithClock sets the clock used for registration times.
+// WithClock sets the clock that stamps registration times (default
+// time.Now).
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
@@ -93,15 +106,21 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	reqErr, respErr := fake.StrictErrors(writeError)
+	reqErr, respErr := usermgmttest.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	s.Server = fake.MustStart("bsstest", api.GetSpec, fake.Config{
+	spec, err := api.GetSpec()
+	if err != nil {
+		panic("bsstest: embedded spec: " + err.Error())
+	}
+	s.core = usermgmttest.NewFakeServer(usermgmttest.FakeConfig{
+		Spec:         spec,
 		Handler:      h,
 		Authenticate: s.authenticate,
 		ErrorBody:    writeError,
 	})
+	s.URL = s.core.URL
 	return s
 }
 

@@ -47,6 +47,8 @@ func (h *handler) GetAllUsers(_ context.Context, req api.GetAllUsersRequestObjec
 	end := len(all)
 	if p.Limit != nil && !s.ignoreLimit {
 		end = min(start+*p.Limit, end)
+	} else if s.pageSize > 0 {
+		end = min(start+s.pageSize, end)
 	}
 	out := api.GetAllUsers200JSONResponse(all[start:end])
 	if out == nil {

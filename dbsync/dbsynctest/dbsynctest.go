@@ -7,8 +7,8 @@
 // as a non-empty errorMessage list inside the {"value":[...]} wrapper. It
 // keeps users per company, enforces a license quota when one is set (see
 // WithQuota), checks the partner key and token carried in every body,
-// injects faults and records a journal of every request (see the embedded
-// *fake.Server).
+// injects faults and records a journal of every request (see Server.Inject
+// and Server.Requests).
 //
 //	srv := dbsynctest.NewServer()
 //	defer srv.Close()
@@ -43,8 +43,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/dbsync"
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest/internal/api"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // The credentials the fake accepts unless WithCredentials says otherwise.
@@ -55,7 +55,10 @@ const (
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fake.Server
+	// URL is the base URL of the fake, e.g. http://127.0.0.1:34567.
+	URL string
+
+	core *usermgmttest.FakeServer
 
 	key, token string
 	quota      int
@@ -87,6 +90,12 @@ func WithCredentials(key, token string) Option {
 	return func(s *Server) { s.key, s.token = key, token }
 }
 
+// WithClock sets the clock that stamps registrations, from which the
+// licenses' expiry dates follow (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now }
+}
+
 // WithQuota caps the number of users registered at the same time: a
 // registerUser past it fails, as the real API's would, with HTTP 200 and an
 // errorMessage. Unregistering a user frees its seat. Zero (the default)
@@ -113,14 +122,20 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	reqErr, respErr := fake.StrictErrors(writeError)
+	reqErr, respErr := usermgmttest.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	s.Server = fake.MustStart("dbsynctest", api.GetSpec, fake.Config{
+	spec, err := api.GetSpec()
+	if err != nil {
+		panic("dbsynctest: embedded spec: " + err.Error())
+	}
+	s.core = usermgmttest.NewFakeServer(usermgmttest.FakeConfig{
+		Spec:      spec,
 		Handler:   h,
 		ErrorBody: writeError,
 	})
+	s.URL = s.core.URL
 	return s
 }
 
@@ -154,17 +169,19 @@ func (s *Server) Registrations() int {
 	return s.registrations
 }
 
-// AddUser registers userName in company as if registerUser had been called,
-// ignoring the quota, and returns the user as licenseDetails answers it. A
-// user that is registered already is returned unchanged.
-func (s *Server) AddUser(company, userName string) dbsync.License {
+// AddUser registers the user named u.UserName in the company named
+// u.CompanyName as if registerUser had been called, ignoring the quota, and
+// returns the user as licenseDetails answers it; the other fields of u are
+// the fake's to fill in. A user that is registered already is returned
+// unchanged.
+func (s *Server) AddUser(u dbsync.License) dbsync.License {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.users[userKey{company, userName}]
+	r, ok := s.users[userKey{u.CompanyName, u.UserName}]
 	if !ok {
-		u = s.register(company, userName)
+		r = s.register(u.CompanyName, u.UserName)
 	}
-	return toSDK(u.license())
+	return toSDK(r.license())
 }
 
 // register stores a new user; the caller holds the lock.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/usermgmt-go/sdk/dbsync"
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
 )
 
@@ -98,9 +99,9 @@ func TestFakeAddUserIsIdempotent(t *testing.T) {
 	t.Parallel()
 	srv := dbsynctest.NewServer()
 	t.Cleanup(srv.Close)
-	a := srv.AddUser("Acme Corp", "jdoe")
-	b := srv.AddUser("Acme Corp", "jdoe")
-	c := srv.AddUser("Globex", "jdoe")
+	a := srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "jdoe"})
+	b := srv.AddUser(dbsync.License{CompanyName: "Acme Corp", UserName: "jdoe"})
+	c := srv.AddUser(dbsync.License{CompanyName: "Globex", UserName: "jdoe"})
 	if diff := cmp.Diff(a, b); diff != "" {
 		t.Errorf("second AddUser differs:\n%s", diff)
 	}

@@ -81,7 +81,7 @@ func TestVerboseLogsWithoutSecrets(t *testing.T) {
 // against a real installation, with the environment set, here pointing at a
 // fake the test owns, so that the test can check what was sent.
 func TestEnvironmentPointsAtAnotherServer(t *testing.T) {
-	srv := bsstest.NewServer(bsstest.WithAPIKey("another-key"))
+	srv := bsstest.NewServer(bsstest.WithCredentials("another-key"))
 	defer srv.Close()
 	env := map[string]string{"BSS_BASE_URL": srv.URL, "BSS_API_KEY": "another-key"}
 	code, out, errOut := runMain(t, env)

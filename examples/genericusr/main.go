@@ -85,7 +85,8 @@ Flags:
 	if cfg.BaseURL == "" {
 		srv := genericusrtest.NewServer()
 		defer srv.Close()
-		srv.AddUser(genericusr.User{Username: "admin", ContactName: "Site Admin", EmailAddress: "admin@example.com", Active: true}, rand.Text())
+		admin := srv.AddUser(genericusr.User{Username: "admin", ContactName: "Site Admin", EmailAddress: "admin@example.com", Active: true})
+		srv.SetPassword(admin.ID, rand.Text())
 		cfg, account, suffix = srv.Config(), genericusrtest.AccountID, ""
 	} else {
 		id, err := strconv.ParseInt(getenv("REVIVE_ACCOUNT_ID"), 10, 64)

@@ -92,7 +92,7 @@ func TestVerboseLogsWithoutSecrets(t *testing.T) {
 // against the real service, with the environment set, here pointing at a
 // fake the test owns, so that the test can check what was done there.
 func TestEnvironmentPointsAtAnotherServer(t *testing.T) {
-	srv := vendoruserstest.NewServer(vendoruserstest.WithToken("another-token"))
+	srv := vendoruserstest.NewServer(vendoruserstest.WithCredentials("another-token"))
 	defer srv.Close()
 	for i := range 7 {
 		srv.AddUser(vendorusers.User{Email: fmt.Sprintf("member%d@example.com", i), Details: vendorusers.Details{LastName: fmt.Sprintf("Member%d", i)}})

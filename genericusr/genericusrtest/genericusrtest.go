@@ -31,8 +31,8 @@ import (
 
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest/internal/api"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // The credentials and account the fake has unless options say otherwise.
@@ -45,7 +45,10 @@ const (
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fake.Server
+	// URL is the base URL of the fake, e.g. http://127.0.0.1:34567.
+	URL string
+
+	core *usermgmttest.FakeServer
 
 	username, password string
 	errorStatus        int
@@ -105,16 +108,22 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	reqErr, respErr := fake.StrictErrors(writeError)
+	reqErr, respErr := usermgmttest.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	s.Server = fake.MustStart("genericusrtest", api.GetSpec, fake.Config{
+	spec, err := api.GetSpec()
+	if err != nil {
+		panic("genericusrtest: embedded spec: " + err.Error())
+	}
+	s.core = usermgmttest.NewFakeServer(usermgmttest.FakeConfig{
+		Spec:         spec,
 		Handler:      h,
 		Authenticate: s.authenticate,
 		ErrorBody:    writeError,
 		ValidateAs:   map[string]string{genericusr.ContentTypeJavaScript: genericusr.ContentTypeJSON},
 	})
+	s.URL = s.core.URL
 	return s
 }
 
@@ -158,11 +167,11 @@ func (s *Server) Users() []genericusr.User {
 	return out
 }
 
-// AddUser stores u as if it had been created, with the given password. It
-// keeps u.ID when set, puts the user in AccountID when u.DefaultAccountID
-// is zero, and creates the account when it does not exist. It returns the
-// user as stored.
-func (s *Server) AddUser(u genericusr.User, password string) genericusr.User {
+// AddUser stores u as if it had been created, without a password (see
+// SetPassword). It keeps u.ID when set, puts the user in AccountID when
+// u.DefaultAccountID is zero, and creates the account when it does not
+// exist. It returns the user as stored.
+func (s *Server) AddUser(u genericusr.User) genericusr.User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if u.DefaultAccountID == 0 {
@@ -170,7 +179,7 @@ func (s *Server) AddUser(u genericusr.User, password string) genericusr.User {
 	}
 	s.accounts[u.DefaultAccountID] = true
 	r := &record{id: u.ID, contactName: u.ContactName, email: u.EmailAddress, username: u.Username,
-		account: u.DefaultAccountID, active: u.Active, password: password}
+		account: u.DefaultAccountID, active: u.Active}
 	s.store(r)
 	return r.sdk()
 }
@@ -185,6 +194,19 @@ func (s *Server) Password(userID int64) (string, bool) {
 		return "", false
 	}
 	return r.password, true
+}
+
+// SetPassword sets the password stored for the user with the given id, as
+// a test that seeds a user with AddUser may want, and reports whether the
+// user exists.
+func (s *Server) SetPassword(userID int64, password string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.users[userID]
+	if ok {
+		r.password = password
+	}
+	return ok
 }
 
 // store saves r, assigning the next id when r.id is zero. Callers hold mu.

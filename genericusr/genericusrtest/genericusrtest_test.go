@@ -93,7 +93,7 @@ func TestRequestsAreValidatedAgainstTheSpec(t *testing.T) {
 			t.Parallel()
 			srv := genericusrtest.NewServer()
 			t.Cleanup(srv.Close)
-			srv.AddUser(genericusr.User{ID: 1, Username: "x"}, "pw")
+			srv.AddUser(genericusr.User{ID: 1, Username: "x"})
 			status, header, got := send(t, srv, tc.method, tc.path, tc.ct, tc.body, tc.noAuth)
 			if status != tc.want {
 				t.Errorf("status = %d, want %d (%v)", status, tc.want, got)
@@ -127,9 +127,12 @@ func TestHelpers(t *testing.T) {
 	srv := genericusrtest.NewServer(genericusrtest.WithAccounts(5, 3))
 	t.Cleanup(srv.Close)
 	srv.AddAccount(9)
-	a := srv.AddUser(genericusr.User{Username: "a"}, "pa")
-	b := srv.AddUser(genericusr.User{ID: 40, Username: "b", DefaultAccountID: 12, Active: true}, "pb")
-	c := srv.AddUser(genericusr.User{Username: "c"}, "pc")
+	a := srv.AddUser(genericusr.User{Username: "a"})
+	b := srv.AddUser(genericusr.User{ID: 40, Username: "b", DefaultAccountID: 12, Active: true})
+	c := srv.AddUser(genericusr.User{Username: "c"})
+	if !srv.SetPassword(40, "pb") || srv.SetPassword(99, "px") {
+		t.Error("SetPassword reported a missing user, or found one that is not there")
+	}
 	if diff := cmp.Diff([]int64{1, 3, 5, 9, 12}, srv.Accounts()); diff != "" {
 		t.Errorf("Accounts (-want +got):\n%s", diff)
 	}
@@ -143,6 +146,9 @@ func TestHelpers(t *testing.T) {
 	}
 	if a.ID != 1 || b.ID != 40 || c.ID != 2 {
 		t.Errorf("AddUser returned ids %d, %d, %d", a.ID, b.ID, c.ID)
+	}
+	if pw, ok := srv.Password(1); !ok || pw != "" {
+		t.Errorf("Password(1) = %q, %t; want no password for a seeded user", pw, ok)
 	}
 	if pw, ok := srv.Password(40); !ok || pw != "pb" {
 		t.Errorf("Password(40) = %q, %t", pw, ok)

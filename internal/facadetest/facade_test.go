@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/internal/providertest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // open starts every provider's fake and a Directory over each.
@@ -85,9 +85,9 @@ func TestProvisionUnderRandomFaults(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
 			draw := lockedRand(uint64(i + 1))
-			e.Fake.Inject(fake.Fault{Kind: fake.Fail, Status: 503, Probability: 0.034, Rand: draw})
-			e.Fake.Inject(fake.Fault{Kind: fake.DropAfter, Probability: 0.034, Rand: draw})
-			e.Fake.Inject(fake.Fault{Kind: fake.Delay, Delay: 1500 * time.Millisecond, Probability: 0.034, Rand: draw})
+			e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Status: 503, Probability: 0.034, Rand: draw})
+			e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Probability: 0.034, Rand: draw})
+			e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.Delay, Delay: 1500 * time.Millisecond, Probability: 0.034, Rand: draw})
 			want := users(n, "bulk-"+e.Name)
 			ctx := context.Background()
 			var results []usermgmt.ProvisionResult

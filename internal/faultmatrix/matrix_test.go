@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated part of RELIABILITY.md")
@@ -70,13 +70,13 @@ type faultCase struct {
 	after  bool
 	client client
 	// inject returns the fault for operation; nil for the refused column.
-	inject func(operation string) fake.Fault
+	inject func(operation string) usermgmttest.Fault
 }
 
 func faultCases() []faultCase {
-	fail := func(status int, retryAfter func() string, times int) func(string) fake.Fault {
-		return func(op string) fake.Fault {
-			f := fake.Fault{Kind: fake.Fail, Operation: op, Status: status, Times: times}
+	fail := func(status int, retryAfter func() string, times int) func(string) usermgmttest.Fault {
+		return func(op string) usermgmttest.Fault {
+			f := usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: op, Status: status, Times: times}
 			if retryAfter != nil {
 				f.RetryAfter = retryAfter()
 			}
@@ -99,36 +99,50 @@ func faultCases() []faultCase {
 		{id: "429", desc: "429 without Retry-After", inject: fail(429, nil, 1)},
 		{id: "429, Retry-After: 3600", desc: "429 with `Retry-After: 3600` (above MaxDelay)", inject: fail(429, seconds("3600"), 1)},
 		{id: "connection refused", desc: "the client points at a loopback port where nothing listens", client: refusedClient},
-		{id: "reset before handling", desc: "the connection is reset before the handler runs (fake.DropBefore)",
-			inject: func(op string) fake.Fault { return fake.Fault{Kind: fake.DropBefore, Operation: op} }},
+		{id: "reset before handling", desc: "the connection is reset before the handler runs (usermgmttest.DropBefore)",
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.DropBefore, Operation: op}
+			}},
 		{id: "HTML error page", desc: "502 `text/html` page, as a proxy sends, before the handler runs",
-			inject: func(op string) fake.Fault {
-				return fake.Fault{Kind: fake.Fail, Operation: op, Status: 502, ContentType: "text/html; charset=utf-8",
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: op, Status: 502, ContentType: "text/html; charset=utf-8",
 					Body: []byte("<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>\n")}
 			}},
-		{id: "server timeout", desc: "the fake holds the request before the handler runs, longer than the client's timeout (fake.Delay)",
+		{id: "server timeout", desc: "the fake holds the request before the handler runs, longer than the client's timeout (usermgmttest.Delay)",
 			client: shortTimeoutClient,
-			inject: func(op string) fake.Fault { return fake.Fault{Kind: fake.Delay, Operation: op, Delay: holdFor} }},
-		{id: "dropped after the write", desc: "the handler stores the change, then the connection is reset (fake.DropAfter)", after: true,
-			inject: func(op string) fake.Fault { return fake.Fault{Kind: fake.DropAfter, Operation: op} }},
-		{id: "500 after the write", desc: "the handler stores the change, then the answer is a 500 (fake.FailAfter)", after: true,
-			inject: func(op string) fake.Fault { return fake.Fault{Kind: fake.FailAfter, Operation: op, Status: 500} }},
-		{id: "timeout after the write", desc: "the handler stores the change, then the answer is held longer than the client's timeout (fake.DelayAfter)",
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.Delay, Operation: op, Delay: holdFor}
+			}},
+		{id: "dropped after the write", desc: "the handler stores the change, then the connection is reset (usermgmttest.DropAfter)", after: true,
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: op}
+			}},
+		{id: "500 after the write", desc: "the handler stores the change, then the answer is a 500 (usermgmttest.FailAfter)", after: true,
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.FailAfter, Operation: op, Status: 500}
+			}},
+		{id: "timeout after the write", desc: "the handler stores the change, then the answer is held longer than the client's timeout (usermgmttest.DelayAfter)",
 			after: true, client: shortTimeoutClient,
-			inject: func(op string) fake.Fault { return fake.Fault{Kind: fake.DelayAfter, Operation: op, Delay: holdFor} }},
-		{id: "truncated body", desc: "the handler's answer with a Content-Length 64 bytes larger than the half of the body sent (fake.Truncate)", after: true,
-			inject: func(op string) fake.Fault { return fake.Fault{Kind: fake.Truncate, Operation: op} }},
-		{id: "malformed JSON", desc: "the handler's status with `{\"value\": [` as an `application/json` body (fake.Replace)", after: true,
-			inject: func(op string) fake.Fault {
-				return fake.Fault{Kind: fake.Replace, Operation: op, ContentType: "application/json", Body: []byte(`{"value": [`)}
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.DelayAfter, Operation: op, Delay: holdFor}
 			}},
-		{id: "wrong content type", desc: "the handler's answer labelled `text/plain` (fake.Replace)", after: true,
-			inject: func(op string) fake.Fault {
-				return fake.Fault{Kind: fake.Replace, Operation: op, ContentType: "text/plain; charset=utf-8"}
+		{id: "truncated body", desc: "the handler's answer with a Content-Length 64 bytes larger than the half of the body sent (usermgmttest.Truncate)", after: true,
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.Truncate, Operation: op}
 			}},
-		{id: "body over the cap", desc: fmt.Sprintf("the handler's answer followed by %d KiB of white space, to a client capped at %d KiB (fake.Pad)", padding>>10, responseCap>>10),
+		{id: "malformed JSON", desc: "the handler's status with `{\"value\": [` as an `application/json` body (usermgmttest.Replace)", after: true,
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.Replace, Operation: op, ContentType: "application/json", Body: []byte(`{"value": [`)}
+			}},
+		{id: "wrong content type", desc: "the handler's answer labelled `text/plain` (usermgmttest.Replace)", after: true,
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.Replace, Operation: op, ContentType: "text/plain; charset=utf-8"}
+			}},
+		{id: "body over the cap", desc: fmt.Sprintf("the handler's answer followed by %d KiB of white space, to a client capped at %d KiB (usermgmttest.Pad)", padding>>10, responseCap>>10),
 			after: true, client: smallCapClient,
-			inject: func(op string) fake.Fault { return fake.Fault{Kind: fake.Pad, Operation: op, Padding: padding} }},
+			inject: func(op string) usermgmttest.Fault {
+				return usermgmttest.Fault{Kind: usermgmttest.Pad, Operation: op, Padding: padding}
+			}},
 	}
 }
 
@@ -301,7 +315,7 @@ func run(t *testing.T, s subject, row int, fc faultCase) outcome {
 // which stored the user (every create of the matrix is valid), except those
 // that carried the same idempotency key: a server without one would have
 // stored a second user for each.
-func duplicates(reqs []fake.Request, operation string, key func(fake.Request) string) int {
+func duplicates(reqs []usermgmttest.Request, operation string, key func(usermgmttest.Request) string) int {
 	n, first, firstKey := 0, true, ""
 	for _, r := range reqs {
 		if r.Operation != operation || !r.Handled {

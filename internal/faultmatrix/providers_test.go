@@ -15,10 +15,10 @@ import (
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -81,7 +81,7 @@ type subject struct {
 	lookup string
 	// key returns the idempotency key a create request carries, "" for
 	// none.
-	key func(fake.Request) string
+	key func(usermgmttest.Request) string
 	// start starts a fresh fake holding the seed user, and a client on it
 	// (or on cfg.url when set) made with cfg.opts.
 	start func(t *testing.T, cfg clientConfig) *env
@@ -96,7 +96,7 @@ type clientConfig struct {
 
 // env is a running fake and the calls of one provider on it.
 type env struct {
-	srv *fake.Server
+	srv *usermgmttest.FakeServer
 	// ops are the calls of read, create, update and delete; nil for n/a.
 	// A read returns an error when its answer lacks the seed user.
 	ops [4]func(context.Context) error
@@ -146,7 +146,7 @@ func syncariSubject() subject {
 		},
 		directory: spec{call: "Directory.CreateUser", note: "keyed by clientRequestId", operation: "createUser", class: idempotent},
 		lookup:    "getUsers",
-		key:       func(r fake.Request) string { return r.Header.Get("clientRequestId") },
+		key:       func(r usermgmttest.Request) string { return r.Header.Get("clientRequestId") },
 		start: func(t *testing.T, cfg clientConfig) *env {
 			srv := syncaritest.NewServer()
 			t.Cleanup(srv.Close)
@@ -174,7 +174,7 @@ func syncariSubject() subject {
 				return func() bool { return find(func(u syncari.User) bool { return u.ID == seed.ID && pred(u) }) == 1 }
 			}
 			return &env{
-				srv: srv.Server,
+				srv: srv.FakeServer(),
 				ops: [4]func(context.Context) error{
 					func(ctx context.Context) error {
 						p, err := c.ListUsersPage(ctx, "", nil)
@@ -224,11 +224,11 @@ func dbsyncSubject() subject {
 		},
 		directory: spec{call: "Directory.CreateUser", operation: "registerUser", class: once},
 		lookup:    "licenseDetails",
-		key:       func(fake.Request) string { return "" },
+		key:       func(usermgmttest.Request) string { return "" },
 		start: func(t *testing.T, cfg clientConfig) *env {
 			srv := dbsynctest.NewServer()
 			t.Cleanup(srv.Close)
-			srv.AddUser(company, seedKey)
+			srv.AddUser(dbsync.License{CompanyName: company, UserName: seedKey})
 			conf := srv.Config()
 			if cfg.url != "" {
 				conf.BaseURL = cfg.url
@@ -246,7 +246,7 @@ func dbsyncSubject() subject {
 				return n
 			}
 			return &env{
-				srv: srv.Server,
+				srv: srv.FakeServer(),
 				ops: [4]func(context.Context) error{
 					func(ctx context.Context) error {
 						ls, err := c.LicenseDetails(ctx, dbsync.LicenseFilter{Company: company})
@@ -289,11 +289,12 @@ func genericusrSubject() subject {
 		},
 		directory: spec{call: "Directory.CreateUser", operation: "addUser", class: once},
 		lookup:    "getUserListByAccountId",
-		key:       func(fake.Request) string { return "" },
+		key:       func(usermgmttest.Request) string { return "" },
 		start: func(t *testing.T, cfg clientConfig) *env {
 			srv := genericusrtest.NewServer()
 			t.Cleanup(srv.Close)
-			seed := srv.AddUser(genericusr.User{ContactName: "Seed User", EmailAddress: seedKey, Username: seedKey, Active: true}, password)
+			seed := srv.AddUser(genericusr.User{ContactName: "Seed User", EmailAddress: seedKey, Username: seedKey, Active: true})
+			srv.SetPassword(seed.ID, password)
 			conf := srv.Config()
 			if cfg.url != "" {
 				conf.BaseURL = cfg.url
@@ -311,7 +312,7 @@ func genericusrSubject() subject {
 				return n
 			}
 			return &env{
-				srv: srv.Server,
+				srv: srv.FakeServer(),
 				ops: [4]func(context.Context) error{
 					func(ctx context.Context) error {
 						u, err := c.GetUser(ctx, seed.ID)
@@ -361,7 +362,7 @@ func vendorusersSubject() subject {
 		},
 		directory: spec{call: "Directory.CreateUser", operation: "createUser", class: once},
 		lookup:    "getUsers",
-		key:       func(fake.Request) string { return "" },
+		key:       func(usermgmttest.Request) string { return "" },
 		start: func(t *testing.T, cfg clientConfig) *env {
 			srv := vendoruserstest.NewServer()
 			t.Cleanup(srv.Close)
@@ -390,7 +391,7 @@ func vendorusersSubject() subject {
 				}
 			}
 			return &env{
-				srv: srv.Server,
+				srv: srv.FakeServer(),
 				ops: [4]func(context.Context) error{
 					func(ctx context.Context) error {
 						us, err := c.ListUsersPage(ctx, 0, vendorusers.MaxLimit, nil)
@@ -438,7 +439,7 @@ func bssSubject() subject {
 		},
 		directory: spec{call: "Directory.CreateUser", operation: "createUser", class: once},
 		lookup:    "getAllUsers",
-		key:       func(fake.Request) string { return "" },
+		key:       func(usermgmttest.Request) string { return "" },
 		start: func(t *testing.T, cfg clientConfig) *env {
 			srv := bsstest.NewServer()
 			t.Cleanup(srv.Close)
@@ -461,7 +462,7 @@ func bssSubject() subject {
 				return n
 			}
 			return &env{
-				srv: srv.Server,
+				srv: srv.FakeServer(),
 				ops: [4]func(context.Context) error{
 					func(ctx context.Context) error {
 						u, err := c.GetUser(ctx, seed.ID)

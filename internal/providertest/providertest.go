@@ -14,10 +14,10 @@ import (
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -30,7 +30,7 @@ type Env struct {
 	Dir *usermgmt.Directory
 	// Fake is the fake server, for injecting faults and reading its
 	// journal.
-	Fake *fake.Server
+	Fake *usermgmttest.FakeServer
 	// URL is the fake's base URL.
 	URL string
 	// Keys returns the natural key of every user the fake stores, with
@@ -132,7 +132,7 @@ func openSyncari(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := syncari.NewDirectory(c, syncari.DirectoryConfig{}, o.Directory...)
 	check(t, err)
-	return Env{Name: "syncari", Dir: d, Fake: s.Server, URL: s.URL, Roles: rolesOf("syncari"), Disturb: s.ExpireTokens, Keys: func() (k []string) {
+	return Env{Name: "syncari", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("syncari"), Disturb: s.ExpireTokens, Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.Email)
 		}
@@ -147,7 +147,7 @@ func openDBSync(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: Company}, o.Directory...)
 	check(t, err)
-	return Env{Name: "dbsync", Dir: d, Fake: s.Server, URL: s.URL, Keys: func() (k []string) {
+	return Env{Name: "dbsync", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.UserName)
 		}
@@ -162,7 +162,7 @@ func openGenericUsr(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := genericusr.NewDirectory(c, genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}, o.Directory...)
 	check(t, err)
-	return Env{Name: "genericusr", Dir: d, Fake: s.Server, URL: s.URL, Keys: func() (k []string) {
+	return Env{Name: "genericusr", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.Username)
 		}
@@ -177,7 +177,7 @@ func openVendorUsers(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper}, o.Directory...)
 	check(t, err)
-	return Env{Name: "vendorusers", Dir: d, Fake: s.Server, URL: s.URL, Roles: rolesOf("vendorusers"), Keys: func() (k []string) {
+	return Env{Name: "vendorusers", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("vendorusers"), Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.Email)
 		}
@@ -192,7 +192,7 @@ func openBSS(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := bss.NewDirectory(c, bss.DirectoryConfig{}, o.Directory...)
 	check(t, err)
-	return Env{Name: "bss", Dir: d, Fake: s.Server, URL: s.URL, Keys: func() (k []string) {
+	return Env{Name: "bss", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.ContactDetails.Email)
 		}

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/internal/providertest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // providers are the names open knows, in a fixed order.
@@ -19,7 +19,7 @@ const company = providertest.Company
 // env is one provider's fake and a Directory over one client of it.
 type env struct {
 	name string
-	srv  *fake.Server
+	srv  *usermgmttest.FakeServer
 	dir  *usermgmt.Directory
 	// stored returns the natural key of every user the fake stores, with
 	// the users a DeleteUser only deactivates or archives.

@@ -9,8 +9,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // These tests are not parallel: goleak.VerifyNone looks at every goroutine
@@ -134,7 +134,7 @@ func TestCancelMidProvisionLeavesNoGoroutine(t *testing.T) {
 func TestCancelledTokenFetchLeavesNoGoroutine(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	e := open(t, "syncari")
-	e.srv.Inject(fake.Fault{Kind: fake.Delay, Operation: "getToken", Delay: time.Minute})
+	e.srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Delay, Operation: "getToken", Delay: time.Minute})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	if _, err := e.dir.GetUser(ctx, "anyone"); !errors.Is(err, context.DeadlineExceeded) {

@@ -17,10 +17,10 @@ import (
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -39,7 +39,7 @@ var hostile = []string{
 // or every request it sent reached the expected operation, with the value
 // as one decoded path segment (want, the whole decoded path), or no path
 // at all. It returns whether something was sent.
-func sentOrRefused(t *testing.T, srv *fake.Server, v string, err error, op, wantPath string) bool {
+func sentOrRefused(t *testing.T, srv *usermgmttest.FakeServer, v string, err error, op, wantPath string) bool {
 	t.Helper()
 	reqs := srv.Requests()
 	srv.ResetJournal()
@@ -70,14 +70,14 @@ func TestSyncariIDsStayInTheirSegment(t *testing.T) {
 	for i, v := range hostile {
 		srv.AddUser(syncari.User{ID: v, Email: fmt.Sprintf("hostile-%d@example.com", i)})
 		u, err := c.DeactivateUser(context.Background(), v)
-		if sentOrRefused(t, srv.Server, v, err, "deactivateUser", "/api/v1/users/"+v+"/deactivate") {
+		if sentOrRefused(t, srv.FakeServer(), v, err, "deactivateUser", "/api/v1/users/"+v+"/deactivate") {
 			sent++
 			if err != nil || u.ID != v {
 				t.Errorf("%q: DeactivateUser = %v, %v; want that user", v, u, err)
 			}
 		}
 		_, err = c.RemoveUserRole(context.Background(), v, v)
-		sentOrRefused(t, srv.Server, v, err, "removeUserRole", "/api/v1/users/"+v+"/roles/"+v)
+		sentOrRefused(t, srv.FakeServer(), v, err, "removeUserRole", "/api/v1/users/"+v+"/roles/"+v)
 
 		_, _ = c.ListUsersPage(context.Background(), v, nil)
 		if v != "" {
@@ -106,18 +106,18 @@ func TestBSSIDsAndEmailsStayInTheirSegment(t *testing.T) {
 		email := v + "@example.com"
 		srv.AddUser(bss.User{ID: v, Name: "Hostile", ContactDetails: bss.ContactDetails{Email: email}})
 		u, err := c.GetUser(ctx, v)
-		if sentOrRefused(t, srv.Server, v, err, "getUserById", users+v) {
+		if sentOrRefused(t, srv.FakeServer(), v, err, "getUserById", users+v) {
 			sent++
 			if err != nil || u.ID != v {
 				t.Errorf("%q: GetUser = %v, %v; want that user", v, u, err)
 			}
 		}
 		_, err = c.UpdateUser(ctx, v, bss.UpdateUserInput{Name: ptr(fmt.Sprint("Renamed ", i))})
-		sentOrRefused(t, srv.Server, v, err, "updateUser", users+v)
+		sentOrRefused(t, srv.FakeServer(), v, err, "updateUser", users+v)
 		_, err = c.Legacy().UpdateUser(ctx, email, bss.LegacyUser{Name: "Legacy"})
-		sentOrRefused(t, srv.Server, email, err, "updateLegacyUser", "/api/management/user/"+email)
+		sentOrRefused(t, srv.FakeServer(), email, err, "updateLegacyUser", "/api/management/user/"+email)
 		err = c.DeleteUser(ctx, v)
-		sentOrRefused(t, srv.Server, v, err, "deleteUserById", users+v)
+		sentOrRefused(t, srv.FakeServer(), v, err, "deleteUserById", users+v)
 
 		_, _ = c.ListUsersPage(ctx, 0, &bss.ListUsersOptions{Email: email, ExternalID: v})
 		for _, r := range srv.Requests() {
@@ -144,17 +144,18 @@ func TestNumericIDsRefuseAnythingElse(t *testing.T) {
 	v := vendoruserstest.NewServer()
 	t.Cleanup(v.Close)
 	vd := must(vendorusers.NewDirectory(must(vendorusers.New(v.Config(), fastRetries())), vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper}))
-	gu := g.AddUser(genericusr.User{ContactName: "N", EmailAddress: "n@example.com", Username: "n", Active: true}, "password-n")
+	gu := g.AddUser(genericusr.User{ContactName: "N", EmailAddress: "n@example.com", Username: "n", Active: true})
+	g.SetPassword(gu.ID, "password-n")
 	vu := v.AddUser(vendorusers.User{Email: "n@example.com", Active: true})
 	ctx := context.Background()
 	values := append(slices.Clone(hostile), strconv.FormatInt(gu.ID, 10)+"/../1", "1e3", "0x10", "-1", "9223372036854775808")
 	for _, s := range values {
 		_, err := gd.GetUser(ctx, s)
-		sentOrRefused(t, g.Server, s, err, "getUser", "")
+		sentOrRefused(t, g.FakeServer(), s, err, "getUser", "")
 		err = gd.DeleteUser(ctx, s)
-		sentOrRefused(t, g.Server, s, err, "deleteUser", "")
+		sentOrRefused(t, g.FakeServer(), s, err, "deleteUser", "")
 		_, err = vd.SetActive(ctx, s, false)
-		sentOrRefused(t, v.Server, s, err, "updateUser", "")
+		sentOrRefused(t, v.FakeServer(), s, err, "updateUser", "")
 	}
 	if _, err := gd.GetUser(ctx, strconv.FormatInt(gu.ID, 10)); err != nil {
 		t.Fatal(err)
@@ -181,7 +182,7 @@ func TestDBSyncNamesStayInTheBody(t *testing.T) {
 	sent := 0
 	for _, v := range hostile {
 		_, err := c.RegisterUser(context.Background(), dbsync.EndUser{Company: v, UserName: v})
-		if !sentOrRefused(t, srv.Server, v, err, "registerUser", "/registerUser") {
+		if !sentOrRefused(t, srv.FakeServer(), v, err, "registerUser", "/registerUser") {
 			continue
 		}
 		sent++

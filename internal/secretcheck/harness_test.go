@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // condition is one way to run an operation: on which client, with which
@@ -30,7 +30,7 @@ type condition struct {
 	// other way to authenticate or send), wrong (wrong credentials), or
 	// echo400, echo200, echo503 (a hostile server echoing each request).
 	client string
-	fault  *fake.Fault
+	fault  *usermgmttest.Fault
 	// timeout, when set, bounds the call's context.
 	timeout time.Duration
 	// arm, when set, prepares the fake before each call.
@@ -49,13 +49,13 @@ func conditions() []condition {
 		{name: "success", client: "main", succeeds: true},
 		{name: "success, other auth", client: "alt", succeeds: true},
 		{name: "wrong credentials", client: "wrong"},
-		{name: "500 on every attempt", client: "main", fault: &fake.Fault{Kind: fake.Fail, Status: 500, Times: always}},
-		{name: "429 with Retry-After in seconds", client: "main", fault: &fake.Fault{Kind: fake.Fail, Status: 429, RetryAfter: "3600", Times: always}},
-		{name: "503 with Retry-After as a date", client: "main", fault: &fake.Fault{Kind: fake.Fail, Status: 503, RetryAfter: date, Times: always}},
-		{name: "dropped before handling", client: "main", fault: &fake.Fault{Kind: fake.DropBefore, Times: always}},
-		{name: "dropped after handling", client: "main", fault: &fake.Fault{Kind: fake.DropAfter, Times: always}},
-		{name: "500 after handling", client: "main", fault: &fake.Fault{Kind: fake.FailAfter, Status: 500, Times: always}},
-		{name: "timeout", client: "main", fault: &fake.Fault{Kind: fake.Delay, Delay: 5 * time.Second, Times: always}, timeout: 150 * time.Millisecond},
+		{name: "500 on every attempt", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.Fail, Status: 500, Times: always}},
+		{name: "429 with Retry-After in seconds", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.Fail, Status: 429, RetryAfter: "3600", Times: always}},
+		{name: "503 with Retry-After as a date", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.Fail, Status: 503, RetryAfter: date, Times: always}},
+		{name: "dropped before handling", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.DropBefore, Times: always}},
+		{name: "dropped after handling", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.DropAfter, Times: always}},
+		{name: "500 after handling", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.FailAfter, Status: 500, Times: always}},
+		{name: "timeout", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.Delay, Delay: 5 * time.Second, Times: always}, timeout: 150 * time.Millisecond},
 		{name: "echo 400", client: "echo400"},
 		{name: "echo 200", client: "echo200"},
 		{name: "echo 503", client: "echo503"},
@@ -245,7 +245,7 @@ func unsupportedOnly(v any, err error) bool {
 // exercise runs every case under every condition and checks first that the
 // cases cover every exported method of typ (a client type); extra names
 // cases that are not methods (such as usermgmt.Provision).
-func exercise[C any](h *harness, srv *fake.Server, typ reflect.Type, clients map[string]C, cases map[string]op[C], extra []string, conds []condition) {
+func exercise[C any](h *harness, srv *usermgmttest.FakeServer, typ reflect.Type, clients map[string]C, cases map[string]op[C], extra []string, conds []condition) {
 	h.t.Helper()
 	for i := range typ.NumMethod() {
 		if name := typ.Method(i).Name; cases[name] == nil {

@@ -17,10 +17,10 @@ import (
 	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
 )
@@ -192,11 +192,11 @@ func TestSyncari(t *testing.T) {
 		condition{name: "wrong static token", client: "wrongStatic"},
 		condition{name: "token expired", client: "main", arm: srv.ExpireTokens},
 		condition{name: "token endpoint fails", client: "main", arm: srv.ExpireTokens,
-			fault: &fake.Fault{Kind: fake.Fail, Operation: "getToken", Status: 500, Times: always}},
+			fault: &usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getToken", Status: 500, Times: always}},
 	)
-	exercise(h, srv.Server, reflect.TypeFor[*syncari.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*syncari.Client](), clients, cases, nil, conds)
 	dirs["alt"] = must(syncari.NewDirectory(staticClient(), syncari.DirectoryConfig{}))
-	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "Viewer"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "Viewer"), directoryExtra, conds)
 
 	for _, bad := range []syncari.Config{
 		{BaseURL: "http://user:" + clientSecret + "@api.example.com", ClientID: "x", ClientSecret: clientSecret},
@@ -248,7 +248,7 @@ func TestDBSync(t *testing.T) {
 	}
 	seed := func() (string, string) {
 		name := fmt.Sprintf("seed-%d@example.com", h.next())
-		srv.AddUser(company, name)
+		srv.AddUser(dbsync.License{CompanyName: company, UserName: name})
 		return name, name
 	}
 	user := func() dbsync.EndUser { name, _ := seed(); return dbsync.EndUser{Company: company, UserName: name} }
@@ -270,8 +270,8 @@ func TestDBSync(t *testing.T) {
 		},
 	}
 	conds := conditions()
-	exercise(h, srv.Server, reflect.TypeFor[*dbsync.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "Admin"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*dbsync.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "Admin"), directoryExtra, conds)
 
 	for _, bad := range []dbsync.Config{
 		{BaseURL: "http://u:" + token + "@partner.example.com", PartnerAppKey: key, PartnerAppToken: token},
@@ -319,7 +319,8 @@ func TestGenericusr(t *testing.T) {
 	}
 	seed := func() (string, string) {
 		name := fmt.Sprintf("seed-%d@example.com", h.next())
-		u := srv.AddUser(genericusr.User{ContactName: "Seed", EmailAddress: name, Username: name, Active: true}, userPassword)
+		u := srv.AddUser(genericusr.User{ContactName: "Seed", EmailAddress: name, Username: name, Active: true})
+		srv.SetPassword(u.ID, userPassword)
 		return strconv.FormatInt(u.ID, 10), name
 	}
 	id := func() int64 { s, _ := seed(); n, _ := strconv.ParseInt(s, 10, 64); return n }
@@ -351,8 +352,8 @@ func TestGenericusr(t *testing.T) {
 		},
 	}
 	conds := conditions()
-	exercise(h, srv.Server, reflect.TypeFor[*genericusr.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "admin"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*genericusr.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "admin"), directoryExtra, conds)
 
 	for _, bad := range []genericusr.Config{
 		{BaseURL: "http://u:" + password + "@ads.example.com/api", Username: "a", Password: password},
@@ -375,7 +376,7 @@ func TestVendorusers(t *testing.T) {
 		userPassword = "CANARY-guardant-user-password-dd44"
 	)
 	h := newHarness(t, token, wrongToken, apiKey, userPassword, facadePassword, facadeNewPassword)
-	srv := vendoruserstest.NewServer(vendoruserstest.WithToken(token))
+	srv := vendoruserstest.NewServer(vendoruserstest.WithCredentials(token))
 	t.Cleanup(srv.Close)
 	cfg := srv.Config()
 	// The pluggable scheme: the caller's own Authenticator, setting the
@@ -434,8 +435,8 @@ func TestVendorusers(t *testing.T) {
 		},
 	}
 	conds := conditions()
-	exercise(h, srv.Server, reflect.TypeFor[*vendorusers.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "Developer"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*vendorusers.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "Developer"), directoryExtra, conds)
 
 	for _, bad := range []vendorusers.Config{
 		{BaseURL: "http://u:" + token + "@station.example.com", Token: token},
@@ -463,7 +464,7 @@ func TestBSS(t *testing.T) {
 		legacyPassword = "CANARY-bss-legacy-password-2299"
 	)
 	h := newHarness(t, apiKey, wrongKey, userPassword, newPassword, legacyPassword, facadePassword, facadeNewPassword)
-	srv := bsstest.NewServer(bsstest.WithAPIKey(apiKey))
+	srv := bsstest.NewServer(bsstest.WithCredentials(apiKey))
 	t.Cleanup(srv.Close)
 	cfg := srv.Config()
 	wrong := cfg
@@ -546,9 +547,9 @@ func TestBSS(t *testing.T) {
 		"ListUsers":  func(ctx context.Context, l *bss.LegacyClient) (any, error) { return l.ListUsers(ctx) },
 	}
 	conds := conditions()
-	exercise(h, srv.Server, reflect.TypeFor[*bss.Client](), clients, cases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*bss.LegacyClient](), legacy, legacyCases, nil, conds)
-	exercise(h, srv.Server, reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "admin"), directoryExtra, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*bss.Client](), clients, cases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*bss.LegacyClient](), legacy, legacyCases, nil, conds)
+	exercise(h, srv.FakeServer(), reflect.TypeFor[*usermgmt.Directory](), dirs, directoryCases(h, seed, "admin"), directoryExtra, conds)
 
 	for _, bad := range []bss.Config{
 		{BaseURL: "http://u:" + apiKey + "@bss.example.com", APIKey: apiKey},

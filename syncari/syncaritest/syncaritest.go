@@ -29,10 +29,10 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest/internal/api"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // The credentials the fake accepts unless WithCredentials says otherwise.
@@ -45,7 +45,10 @@ const (
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fake.Server
+	// URL is the base URL of the fake, e.g. http://127.0.0.1:34567.
+	URL string
+
+	core *usermgmttest.FakeServer
 
 	clientID, clientSecret string
 	tokenLife              time.Duration
@@ -69,6 +72,12 @@ type Option func(*Server)
 // WithCredentials sets the client id and secret the token endpoint accepts.
 func WithCredentials(id, secret string) Option {
 	return func(s *Server) { s.clientID, s.clientSecret = id, secret }
+}
+
+// WithClock sets the clock that stamps creation and update times and
+// decides when tokens expire (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now }
 }
 
 // WithTokenLifetime sets the expires_in of issued tokens (default 10800s,
@@ -102,15 +111,21 @@ func NewServer(opts ...Option) *Server {
 		id, desc, t := "role-"+strconv.Itoa(i+1), name+" role", true
 		s.roles = append(s.roles, api.Role{ID: id, Name: name, Description: &desc, Active: &t, System: &t})
 	}
-	reqErr, respErr := fake.StrictErrors(writeError)
+	reqErr, respErr := usermgmttest.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	s.Server = fake.MustStart("syncaritest", api.GetSpec, fake.Config{
+	spec, err := api.GetSpec()
+	if err != nil {
+		panic("syncaritest: embedded spec: " + err.Error())
+	}
+	s.core = usermgmttest.NewFakeServer(usermgmttest.FakeConfig{
+		Spec:         spec,
 		Handler:      h,
 		Authenticate: s.authenticate,
 		ErrorBody:    writeError,
 	})
+	s.URL = s.core.URL
 	return s
 }
 

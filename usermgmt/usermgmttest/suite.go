@@ -1,18 +1,3 @@
-// Package usermgmttest is the SDK's public test kit: the conformance suite
-// every driver runs, an in-memory driver for testing code that takes a
-// *usermgmt.Directory, and the fault vocabulary of the provider fakes.
-//
-// Run is the conformance suite, in the manner of gocloud's drivertest. Every
-// driver of this module passes it against its provider's fake; a driver of
-// your own should too:
-//
-//	func TestConformance(t *testing.T) {
-//		usermgmttest.Run(t, usermgmttest.Harness{
-//			Open: func(t *testing.T) *usermgmt.Directory {
-//				return newMyDirectory(t) // a fresh, empty directory for each subtest
-//			},
-//		})
-//	}
 package usermgmttest
 
 import (

@@ -33,7 +33,7 @@ func compareByName(a, b *api.User) int {
 func (h *handler) GetUsers(_ context.Context, req api.GetUsersRequestObject) (api.GetUsersResponseObject, error) {
 	s := h.s
 	p := req.Params
-	offset, limit := 0, 100
+	offset, limit := 0, s.pageSize
 	if p.Offset != nil {
 		offset = *p.Offset
 	}

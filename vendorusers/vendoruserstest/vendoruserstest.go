@@ -9,7 +9,7 @@
 // with a message that names the violation. It checks the bearer token,
 // keeps users in memory, pages and sorts them by last name then first name,
 // filters archived users, injects faults, and records a journal of every
-// request (see the embedded *fake.Server).
+// request (see Server.Inject and Server.Requests).
 //
 // The roles of the documentation are preloaded: 2 Supervisor, 3 Product
 // manager, 4 Sales manager and 5 Developer, which getRoles lists, and 1
@@ -38,13 +38,13 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest/internal/api"
 )
 
-// Token is the bearer token the fake accepts unless WithToken says
+// Token is the bearer token the fake accepts unless WithCredentials says
 // otherwise.
 const Token = "vendoruserstest-token"
 
@@ -59,10 +59,14 @@ const (
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fake.Server
+	// URL is the base URL of the fake, e.g. http://127.0.0.1:34567.
+	URL string
 
-	token string
-	now   func() time.Time
+	core *usermgmttest.FakeServer
+
+	token    string
+	now      func() time.Time
+	pageSize int
 
 	mu     sync.Mutex
 	users  map[int64]*record
@@ -82,12 +86,18 @@ type record struct {
 // Option configures a fake.
 type Option func(*Server)
 
-// WithToken sets the bearer token the fake accepts.
-func WithToken(token string) Option {
+// WithCredentials sets the bearer token the fake accepts (default Token).
+func WithCredentials(token string) Option {
 	return func(s *Server) { s.token = token }
 }
 
-// WithClock sets the clock that stamps archivationdate.
+// WithPageSize sets how many users a listing answers when the client sends
+// no limit (default 100, as the real service).
+func WithPageSize(n int) Option {
+	return func(s *Server) { s.pageSize = n }
+}
+
+// WithClock sets the clock that stamps archivationdate (default time.Now).
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
@@ -95,11 +105,12 @@ func WithClock(now func() time.Time) Option {
 // NewServer starts a fake on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		token:  Token,
-		now:    time.Now,
-		users:  map[int64]*record{},
-		listed: map[int64]bool{},
-		nextID: 10026,
+		token:    Token,
+		now:      time.Now,
+		pageSize: 100,
+		users:    map[int64]*record{},
+		listed:   map[int64]bool{},
+		nextID:   10026,
 	}
 	for _, o := range opts {
 		o(s)
@@ -115,15 +126,21 @@ func NewServer(opts ...Option) *Server {
 	for _, id := range []int64{RoleSupervisor, RoleProductManager, RoleSalesManager, RoleDeveloper} {
 		s.listed[id] = true
 	}
-	reqErr, respErr := fake.StrictErrors(writeError)
+	reqErr, respErr := usermgmttest.StrictErrors(writeError)
 	h := api.Handler(api.NewStrictHandlerWithOptions(&handler{s}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr,
 	}))
-	s.Server = fake.MustStart("vendoruserstest", api.GetSpec, fake.Config{
+	spec, err := api.GetSpec()
+	if err != nil {
+		panic("vendoruserstest: embedded spec: " + err.Error())
+	}
+	s.core = usermgmttest.NewFakeServer(usermgmttest.FakeConfig{
+		Spec:         spec,
 		Handler:      h,
 		Authenticate: s.authenticate,
 		ErrorBody:    writeError,
 	})
+	s.URL = s.core.URL
 	return s
 }
 

@@ -1,4 +1,4 @@
-package fake_test
+package usermgmttest_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 const spec = `
@@ -67,14 +67,14 @@ func (s *store) counts() (int, int) {
 	return s.created, s.deleted
 }
 
-func start(t *testing.T) (*fake.Server, *store) {
+func start(t *testing.T) (*usermgmttest.FakeServer, *store) {
 	t.Helper()
 	doc, err := openapi3.NewLoader().LoadFromData([]byte(spec))
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := &store{}
-	srv, err := fake.Start(fake.Config{
+	srv, err := usermgmttest.StartFake(usermgmttest.FakeConfig{
 		Spec:    doc,
 		Handler: st,
 		ErrorBody: func(w http.ResponseWriter, status int, message string) {
@@ -97,7 +97,7 @@ type answer struct {
 	err         error // from sending or from reading the body
 }
 
-func send(t *testing.T, srv *fake.Server, ctx context.Context, method, path string) answer {
+func send(t *testing.T, srv *usermgmttest.FakeServer, ctx context.Context, method, path string) answer {
 	t.Helper()
 	var body io.Reader
 	if method == http.MethodPost {
@@ -119,7 +119,7 @@ func send(t *testing.T, srv *fake.Server, ctx context.Context, method, path stri
 	return answer{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: string(b), err: err}
 }
 
-func last(t *testing.T, srv *fake.Server) fake.Request {
+func last(t *testing.T, srv *usermgmttest.FakeServer) usermgmttest.Request {
 	t.Helper()
 	reqs := srv.Requests()
 	if len(reqs) == 0 {
@@ -131,7 +131,7 @@ func last(t *testing.T, srv *fake.Server) fake.Request {
 func TestFaultsBeforeHandlingStoreNothing(t *testing.T) {
 	t.Parallel()
 	srv, st := start(t)
-	srv.Inject(fake.Fault{Kind: fake.Fail, Operation: "createItem", Status: 502, ContentType: "text/html",
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "createItem", Status: 502, ContentType: "text/html",
 		Body: []byte("<html>bad gateway</html>"), RetryAfter: "7"})
 	a := send(t, srv, context.Background(), http.MethodPost, "/items")
 	if a.err != nil || a.status != 502 || a.contentType != "text/html" || a.body != "<html>bad gateway</html>" {
@@ -143,7 +143,7 @@ func TestFaultsBeforeHandlingStoreNothing(t *testing.T) {
 	if c, _ := st.counts(); c != 0 {
 		t.Errorf("created = %d, want 0", c)
 	}
-	if fake.Fail.AfterHandling() || fake.DropBefore.AfterHandling() || fake.Delay.AfterHandling() {
+	if usermgmttest.Fail.AfterHandling() || usermgmttest.DropBefore.AfterHandling() || usermgmttest.Delay.AfterHandling() {
 		t.Error("a fault before handling reports AfterHandling")
 	}
 }
@@ -152,40 +152,40 @@ func TestFaultsAfterHandlingStoreTheChange(t *testing.T) {
 	t.Parallel()
 	const original = `{"id":"1","name":"an item with a name long enough to cut in half"}`
 	for _, tc := range []struct {
-		fault fake.Fault
+		fault usermgmttest.Fault
 		check func(a answer) error
 	}{
-		{fake.Fault{Kind: fake.DropAfter}, func(a answer) error {
+		{usermgmttest.Fault{Kind: usermgmttest.DropAfter}, func(a answer) error {
 			if a.err == nil {
 				return errors.New("no error from a dropped connection")
 			}
 			return nil
 		}},
-		{fake.Fault{Kind: fake.FailAfter, Status: 503, RetryAfter: "1"}, func(a answer) error {
+		{usermgmttest.Fault{Kind: usermgmttest.FailAfter, Status: 503, RetryAfter: "1"}, func(a answer) error {
 			if a.status != 503 {
 				return fmt.Errorf("status %d, want 503", a.status)
 			}
 			return nil
 		}},
-		{fake.Fault{Kind: fake.Truncate}, func(a answer) error {
+		{usermgmttest.Fault{Kind: usermgmttest.Truncate}, func(a answer) error {
 			if !errors.Is(a.err, io.ErrUnexpectedEOF) || a.status != 201 || a.body != original[:len(original)/2] {
 				return fmt.Errorf("got %+v, want half the body and an unexpected EOF", a)
 			}
 			return nil
 		}},
-		{fake.Fault{Kind: fake.Replace, ContentType: "application/json", Body: []byte(`{"id": [`)}, func(a answer) error {
+		{usermgmttest.Fault{Kind: usermgmttest.Replace, ContentType: "application/json", Body: []byte(`{"id": [`)}, func(a answer) error {
 			if a.err != nil || a.status != 201 || a.body != `{"id": [` {
 				return fmt.Errorf("got %+v, want the replaced body with the handler's status", a)
 			}
 			return nil
 		}},
-		{fake.Fault{Kind: fake.Replace, ContentType: "text/plain"}, func(a answer) error {
+		{usermgmttest.Fault{Kind: usermgmttest.Replace, ContentType: "text/plain"}, func(a answer) error {
 			if a.err != nil || a.contentType != "text/plain" || a.body != original {
 				return fmt.Errorf("got %+v, want the handler's body as text/plain", a)
 			}
 			return nil
 		}},
-		{fake.Fault{Kind: fake.Pad, Padding: 1000}, func(a answer) error {
+		{usermgmttest.Fault{Kind: usermgmttest.Pad, Padding: 1000}, func(a answer) error {
 			var v map[string]string
 			if a.err != nil || len(a.body) != len(original)+1000 || json.Unmarshal([]byte(a.body), &v) != nil {
 				return fmt.Errorf("got %d bytes (%v), want valid JSON padded by 1000", len(a.body), a.err)
@@ -220,12 +220,12 @@ func TestFaultsAfterHandlingStoreTheChange(t *testing.T) {
 func TestFaultsThatSendABodyReplaceANoContentStatus(t *testing.T) {
 	t.Parallel()
 	srv, st := start(t)
-	srv.Inject(fake.Fault{Kind: fake.Truncate, Operation: "deleteItem"})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Truncate, Operation: "deleteItem"})
 	a := send(t, srv, context.Background(), http.MethodDelete, "/items/1")
 	if a.status != 200 || !errors.Is(a.err, io.ErrUnexpectedEOF) {
 		t.Errorf("answer = %+v, want 200 with a body cut short", a)
 	}
-	srv.Inject(fake.Fault{Kind: fake.Pad, Operation: "deleteItem", Padding: 10})
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Pad, Operation: "deleteItem", Padding: 10})
 	if a := send(t, srv, context.Background(), http.MethodDelete, "/items/1"); a.status != 200 || len(a.body) != 10 {
 		t.Errorf("answer = %+v, want 200 with 10 bytes", a)
 	}
@@ -236,11 +236,11 @@ func TestFaultsThatSendABodyReplaceANoContentStatus(t *testing.T) {
 
 func TestIdleWaitsForARequestTheClientGaveUpOn(t *testing.T) {
 	t.Parallel()
-	for _, kind := range []fake.FaultKind{fake.Delay, fake.DelayAfter} {
+	for _, kind := range []usermgmttest.FaultKind{usermgmttest.Delay, usermgmttest.DelayAfter} {
 		t.Run(kind.String(), func(t *testing.T) {
 			t.Parallel()
 			srv, st := start(t)
-			srv.Inject(fake.Fault{Kind: kind, Operation: "createItem", Delay: time.Minute})
+			srv.Inject(usermgmttest.Fault{Kind: kind, Operation: "createItem", Delay: time.Minute})
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			defer cancel()
 			if a := send(t, srv, ctx, http.MethodPost, "/items"); !errors.Is(a.err, context.DeadlineExceeded) {
@@ -253,7 +253,7 @@ func TestIdleWaitsForARequestTheClientGaveUpOn(t *testing.T) {
 			}
 			r := last(t, srv)
 			c, _ := st.counts()
-			if after := kind == fake.DelayAfter; r.Handled != after || (c == 1) != after || r.Status != 0 {
+			if after := kind == usermgmttest.DelayAfter; r.Handled != after || (c == 1) != after || r.Status != 0 {
 				t.Errorf("entry = %+v, created %d; want handled and stored only for DelayAfter, status 0", r, c)
 			}
 		})
@@ -262,7 +262,7 @@ func TestIdleWaitsForARequestTheClientGaveUpOn(t *testing.T) {
 
 func TestFaultKindNames(t *testing.T) {
 	t.Parallel()
-	for k, want := range map[fake.FaultKind]string{fake.Fail: "Fail", fake.Pad: "Pad", fake.FaultKind(99): "FaultKind(99)"} {
+	for k, want := range map[usermgmttest.FaultKind]string{usermgmttest.Fail: "Fail", usermgmttest.Pad: "Pad", usermgmttest.FaultKind(99): "FaultKind(99)"} {
 		if got := k.String(); got != want {
 			t.Errorf("String() = %q, want %q", got, want)
 		}
