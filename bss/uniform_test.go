@@ -298,8 +298,10 @@ func TestFormatRedacts(t *testing.T) {
 		Any any
 	}
 	h := holder{C: c, L: c.Legacy(), U: &u, V: u, Any: &u}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-		for _, v := range []any{c, c.Legacy(), u, &u, h, &h} {
+	in := bss.CreateUserInput{Email: "a@example.com", Password: pw}
+	inHolder := struct{ In any }{&in}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		for _, v := range []any{c, c.Legacy(), u, &u, h, &h, in, &in, inHolder} {
 			s := fmt.Sprintf(verb, v)
 			if strings.Contains(s, key) || strings.Contains(s, pw) {
 				t.Errorf("%s of %T shows a secret: %s", verb, v, s)
@@ -318,7 +320,10 @@ func TestFormatRedacts(t *testing.T) {
 	if s := fmt.Sprintf("%#v", u); !strings.HasPrefix(s, "bss.LegacyUser{") {
 		t.Errorf("%%#v of a legacy user = %s", s)
 	}
-	for _, v := range []any{c, c.Legacy(), u, h} {
+	if s := fmt.Sprintf("%#v", in); !strings.HasPrefix(s, "bss.CreateUserInput{") || !strings.Contains(s, "a@example.com") {
+		t.Errorf("%%#v of a create input = %s", s)
+	}
+	for _, v := range []any{c, c.Legacy(), u, h, in, inHolder} {
 		j, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)

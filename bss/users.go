@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
 	"slices"
@@ -199,6 +200,20 @@ type CreateUserInput struct {
 	// Password is the initial password (meta.security.user_password). It
 	// is write-only: the API never returns it.
 	Password usermgmt.Secret
+}
+
+// Format prints the input as fmt would without it, with every verb and
+// flag, the Password redacted. It exists because fmt answers %s or %q on a
+// *CreateUserInput inside another value by dumping the struct behind the
+// pointer without calling the methods of its fields, which would show the
+// password.
+func (in CreateUserInput) Format(f fmt.State, verb rune) {
+	type createUserInput CreateUserInput // the same fields, without this method
+	s := fmt.Sprintf(fmt.FormatString(f, verb), createUserInput(in))
+	if verb == 'v' && f.Flag('#') {
+		s = "bss.CreateUserInput" + strings.TrimPrefix(s, "bss.createUserInput")
+	}
+	_, _ = io.WriteString(f, s)
 }
 
 // CreateUser creates a user and returns it as the API answers (createUser,

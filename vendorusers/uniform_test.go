@@ -273,3 +273,26 @@ func TestClientFormat(t *testing.T) {
 		t.Errorf("JSON = %s, %v", j, err)
 	}
 }
+
+// TestCreateUserInputFormat prints a create input holding a password with
+// every verb, directly and behind a pointer inside another value.
+func TestCreateUserInputFormat(t *testing.T) {
+	t.Parallel()
+	const pw = "SECRET-PW-66dd"
+	in := vendorusers.CreateUserInput{Username: "a@example.com", RoleID: 5, Password: pw}
+	holder := struct{ In any }{&in}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		for _, v := range []any{in, &in, holder} {
+			if s := fmt.Sprintf(verb, v); strings.Contains(s, pw) {
+				t.Errorf("%s of %T shows the password: %s", verb, v, s)
+			}
+		}
+	}
+	if s := fmt.Sprintf("%#v", in); !strings.HasPrefix(s, "vendorusers.CreateUserInput{") || !strings.Contains(s, "a@example.com") {
+		t.Errorf("%%#v = %s", s)
+	}
+	j, err := json.Marshal(holder)
+	if err != nil || strings.Contains(string(j), pw) {
+		t.Errorf("JSON = %s, %v", j, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
 	"net/mail"
@@ -287,6 +288,20 @@ type CreateUserInput struct {
 	// CompanyName and Phone are stored by the service but never returned.
 	CompanyName string
 	Phone       string
+}
+
+// Format prints the input as fmt would without it, with every verb and
+// flag, the Password redacted. It exists because fmt answers %s or %q on a
+// *CreateUserInput inside another value by dumping the struct behind the
+// pointer without calling the methods of its fields, which would show the
+// password.
+func (in CreateUserInput) Format(f fmt.State, verb rune) {
+	type createUserInput CreateUserInput // the same fields, without this method
+	s := fmt.Sprintf(fmt.FormatString(f, verb), createUserInput(in))
+	if verb == 'v' && f.Flag('#') {
+		s = "vendorusers.CreateUserInput" + strings.TrimPrefix(s, "vendorusers.createUserInput")
+	}
+	_, _ = io.WriteString(f, s)
 }
 
 // CreateUser creates a user and returns it.
