@@ -80,15 +80,15 @@ func (l *LegacyClient) ListUsers(ctx context.Context) ([]LegacyUser, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := transport.DecodeJSON[wire.LegacyUserList](l.c.t, ctx, resp, readError)
+	list, err := transport.DecodeJSON[hollowList[wire.LegacyUser]](l.c.t, ctx, resp, readError)
 	if err != nil {
 		return nil, err
 	}
-	if *list == nil {
+	if list.items == nil {
 		return nil, l.c.incomplete(ctx, resp, false, "the user list")
 	}
-	out := make([]LegacyUser, len(*list))
-	for i, w := range *list {
+	out := make([]LegacyUser, len(list.items))
+	for i, w := range list.items {
 		out[i] = legacyFromWire(&w)
 	}
 	return out, nil

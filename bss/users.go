@@ -1,7 +1,9 @@
 package bss
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -83,21 +85,43 @@ func (c *Client) listPage(ctx context.Context, offset int, o ListUsersOptions) (
 	if err != nil {
 		return nil, err
 	}
-	list, err := transport.DecodeJSON[wire.UserList](c.t, ctx, resp, readError)
+	list, err := transport.DecodeJSON[hollowList[wire.User]](c.t, ctx, resp, readError)
 	if err != nil {
 		return nil, err
 	}
-	if *list == nil {
+	if list.items == nil {
 		return nil, c.incomplete(ctx, resp, false, "the user list")
 	}
-	out := make([]User, len(*list))
-	for i := range *list {
-		if ptr.Value((*list)[i].ID) == "" {
+	out := make([]User, len(list.items))
+	for i := range list.items {
+		if ptr.Value(list.items[i].ID) == "" {
 			return nil, c.incomplete(ctx, resp, false, fmt.Sprintf("id of user %d", i))
 		}
-		out[i] = userFromWire(&(*list)[i])
+		out[i] = userFromWire(&list.items[i])
 	}
 	return out, nil
+}
+
+// hollowList decodes a list answer (a bare JSON array). null and an empty
+// object {} leave items nil, for the caller to report as incomplete rather
+// than as unreadable.
+type hollowList[T any] struct{ items []T }
+
+// UnmarshalJSON decodes the array, or nothing from null or {}.
+func (l *hollowList[T]) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && (t[0] == 'n' || t[0] == '{') {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(t, &m) == nil && len(m) == 0 {
+			return nil
+		}
+	}
+	if err := json.Unmarshal(b, &l.items); err != nil {
+		return err
+	}
+	if l.items == nil {
+		l.items = []T{} // "[]" decodes to an empty, not a nil, slice anyway
+	}
+	return nil
 }
 
 // checkPageSize refuses a page size outside 0 to MaxPageSize.
