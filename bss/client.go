@@ -2,6 +2,7 @@ package bss
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -67,6 +68,12 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 		return nil, err
 	}
 	return &Client{api: api, t: t}, nil
+}
+
+// Format prints the client as bss.Client{base URL} with every verb, so that
+// printing it can never reveal the API key it holds.
+func (c *Client) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "bss.Client{%s}", strings.TrimRight(c.api.Server, "/"))
 }
 
 // call names one logical call and its retry class in the context.

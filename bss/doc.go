@@ -32,7 +32,9 @@
 // UpdateUser sends a PATCH that carries exactly the fields set in its
 // UpdateUserInput (nil fields are not sent), so registering a user later
 // touches nothing else. Passwords (meta.security.user_password) are
-// write-only: they can be set on create and update and are never returned.
+// write-only: they can be set on create and update and are never returned;
+// should an answer echo one, or an API key, in meta.security, it is
+// dropped (every member named like a credential is).
 // registration_time is read-only and exposed as a time.Time.
 //
 // # Retries and idempotency
@@ -53,7 +55,15 @@
 // A failed call returns a *usermgmt.APIError (status, the API's code and
 // message), matched with errors.Is against usermgmt.ErrNotFound,
 // ErrConflict, ErrUnauthorized and ErrRateLimited; bad arguments are
-// refused before sending with an error matching usermgmt.ErrInvalidInput.
+// refused before sending with an error matching usermgmt.ErrInvalidInput,
+// as is a nil context. Every error names the spec's operationId (e.g.
+// "getAllUsers", "createUser") as its Operation.
+//
+// A 2xx answer that lacks what the spec says it always carries (null, {},
+// a user without its id, a legacy account without its email) is not a
+// success: it is an *usermgmt.APIError "incomplete answer: missing …" with
+// the answer's status, and for a create or update an error matching
+// usermgmt.ErrOutcomeUnknown, since the change may have been applied.
 //
 // # Legacy endpoints
 //

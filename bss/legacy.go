@@ -2,7 +2,10 @@ package bss
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
 
 	"github.com/usermgmt-go/sdk/bss/internal/wire"
 	"github.com/usermgmt-go/sdk/internal/ptr"
@@ -26,6 +29,20 @@ type LegacyUser struct {
 	Password usermgmt.Secret `json:"password,omitempty"`
 }
 
+// Format prints the user as fmt would without it, with every verb and
+// flag, the Password redacted. It exists because fmt answers a verb it
+// cannot apply to a pointer (%s or %q on a *LegacyUser inside another
+// value) by dumping the struct behind the pointer without calling the
+// methods of its fields, which would show the password.
+func (u LegacyUser) Format(f fmt.State, verb rune) {
+	type legacyUser LegacyUser // the same fields, without this method
+	s := fmt.Sprintf(fmt.FormatString(f, verb), legacyUser(u))
+	if verb == 'v' && f.Flag('#') {
+		s = "bss.LegacyUser" + strings.TrimPrefix(s, "bss.legacyUser")
+	}
+	_, _ = io.WriteString(f, s)
+}
+
 // LegacyClient calls the legacy user management endpoints. Get one with
 // Client.Legacy; it shares the client's settings and connections.
 //
@@ -42,6 +59,12 @@ type LegacyClient struct {
 // Deprecated: use the V4 methods of Client; see LegacyClient.
 func (c *Client) Legacy() *LegacyClient { return &LegacyClient{c: c} }
 
+// Format prints the legacy client as bss.LegacyClient{base URL} with every
+// verb, so that printing it can never reveal the API key it holds.
+func (l *LegacyClient) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "bss.LegacyClient{%s}", strings.TrimRight(l.c.api.Server, "/"))
+}
+
 // ListUsers returns every user account (getLegacyUsers, GET
 // /api/management/user). Read-only, so retried as safe.
 //
@@ -49,17 +72,23 @@ func (c *Client) Legacy() *LegacyClient { return &LegacyClient{c: c} }
 // /api/user/management/v4/users).
 func (l *LegacyClient) ListUsers(ctx context.Context) ([]LegacyUser, error) {
 	const op = "getLegacyUsers"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	ctx = call(ctx, op, transport.Idempotent)
 	resp, err := l.c.api.GetLegacyUsers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	list, err := transport.DecodeJSON[wire.LegacyUserList](l.c.t, ctx, resp, readError)
+	list, err := transport.DecodeJSON[hollowList[wire.LegacyUser]](l.c.t, ctx, resp, readError)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]LegacyUser, len(*list))
-	for i, w := range *list {
+	if list.items == nil {
+		return nil, l.c.incomplete(ctx, resp, false, "the user list")
+	}
+	out := make([]LegacyUser, len(list.items))
+	for i, w := range list.items {
 		out[i] = legacyFromWire(&w)
 	}
 	return out, nil
@@ -74,6 +103,9 @@ func (l *LegacyClient) ListUsers(ctx context.Context) ([]LegacyUser, error) {
 // /api/user/management/v4/users); CID becomes ExternalID.
 func (l *LegacyClient) CreateUser(ctx context.Context, u LegacyUser) (*LegacyUser, error) {
 	const op = "createLegacyUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if u.Email == "" {
 		return nil, inputError(op, "Email", "must not be empty")
 	}
@@ -99,6 +131,9 @@ func (l *LegacyClient) CreateUser(ctx context.Context, u LegacyUser) (*LegacyUse
 // /api/user/management/v4/users/{user_id}), which addresses users by id.
 func (l *LegacyClient) UpdateUser(ctx context.Context, email string, u LegacyUser) (*LegacyUser, error) {
 	const op = "updateLegacyUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if err := validatePathValue(op, "email", email); err != nil {
 		return nil, err
 	}
@@ -123,6 +158,9 @@ func (l *LegacyClient) UpdateUser(ctx context.Context, email string, u LegacyUse
 // /api/user/management/v4/users/{user_id}), which addresses users by id.
 func (l *LegacyClient) DeleteUser(ctx context.Context, email string) error {
 	const op = "deleteLegacyUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return err
+	}
 	if err := validatePathValue(op, "email", email); err != nil {
 		return err
 	}
@@ -135,10 +173,17 @@ func (l *LegacyClient) DeleteUser(ctx context.Context, email string) error {
 	return deleted(ctx, err)
 }
 
+// legacyUser reads the account that a create or update answers. Assumed:
+// the answer always carries the account's email, its key; one without it
+// (null, {}) is incomplete, and since the call may have been applied, its
+// outcome is unknown.
 func (l *LegacyClient) legacyUser(ctx context.Context, resp *http.Response) (*LegacyUser, error) {
 	w, err := transport.DecodeJSON[wire.LegacyUser](l.c.t, ctx, resp, readError)
 	if err != nil {
 		return nil, err
+	}
+	if ptr.Value(w.Email) == "" {
+		return nil, l.c.incomplete(ctx, resp, true, "email")
 	}
 	u := legacyFromWire(w)
 	return &u, nil

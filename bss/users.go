@@ -1,10 +1,13 @@
 package bss
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"iter"
-	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,18 +18,25 @@ import (
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
 
-// DefaultPageSize is the page size ListUsers asks for when
-// ListUsersOptions.PageSize is zero. Assumed: the API's own default and
-// maximum are not published.
-const DefaultPageSize = 100
+// Page sizes of a user listing (the limit parameter of getAllUsers).
+// Assumed: the API publishes neither a default nor a maximum.
+const (
+	// DefaultPageSize is the page size ListUsers asks for when
+	// ListUsersOptions.PageSize is zero.
+	DefaultPageSize = 100
+	// MaxPageSize is the largest page size the client asks for; a larger
+	// ListUsersOptions.PageSize is refused before anything is sent, so
+	// that a mistake cannot ask the server for one unbounded page.
+	MaxPageSize = 1000
+)
 
 // ListUsersOptions filter and page a user listing. Assumed: the vendor
 // publishes neither the paging parameters nor the filters; offset, limit,
 // email and external_id are modelled (see specs/README.md).
 type ListUsersOptions struct {
 	// PageSize asks for pages of at most this many users (the limit
-	// parameter). Zero means DefaultPageSize for ListUsers, and no limit
-	// (the server's choice) for ListUsersPage.
+	// parameter), from 1 to MaxPageSize. Zero means DefaultPageSize for
+	// ListUsers, and no limit (the server's choice) for ListUsersPage.
 	PageSize int
 	// Email, when set, keeps only the users with this email address.
 	Email string
@@ -40,6 +50,9 @@ type ListUsersOptions struct {
 // errors.
 func (c *Client) ListUsersPage(ctx context.Context, offset int, opts *ListUsersOptions) ([]User, error) {
 	const op = "getAllUsers"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if offset < 0 {
 		return nil, inputError(op, "offset", "must not be negative")
 	}
@@ -47,8 +60,8 @@ func (c *Client) ListUsersPage(ctx context.Context, offset int, opts *ListUsersO
 	if opts != nil {
 		o = *opts
 	}
-	if o.PageSize < 0 {
-		return nil, inputError(op, "PageSize", "must not be negative")
+	if err := checkPageSize(op, o.PageSize); err != nil {
+		return nil, err
 	}
 	return c.listPage(ctx, offset, o)
 }
@@ -72,15 +85,51 @@ func (c *Client) listPage(ctx context.Context, offset int, o ListUsersOptions) (
 	if err != nil {
 		return nil, err
 	}
-	list, err := transport.DecodeJSON[wire.UserList](c.t, ctx, resp, readError)
+	list, err := transport.DecodeJSON[hollowList[wire.User]](c.t, ctx, resp, readError)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]User, len(*list))
-	for i := range *list {
-		out[i] = userFromWire(&(*list)[i])
+	if list.items == nil {
+		return nil, c.incomplete(ctx, resp, false, "the user list")
+	}
+	out := make([]User, len(list.items))
+	for i := range list.items {
+		if ptr.Value(list.items[i].ID) == "" {
+			return nil, c.incomplete(ctx, resp, false, fmt.Sprintf("id of user %d", i))
+		}
+		out[i] = userFromWire(&list.items[i])
 	}
 	return out, nil
+}
+
+// hollowList decodes a list answer (a bare JSON array). null and an empty
+// object {} leave items nil, for the caller to report as incomplete rather
+// than as unreadable.
+type hollowList[T any] struct{ items []T }
+
+// UnmarshalJSON decodes the array, or nothing from null or {}.
+func (l *hollowList[T]) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && (t[0] == 'n' || t[0] == '{') {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(t, &m) == nil && len(m) == 0 {
+			return nil
+		}
+	}
+	if err := json.Unmarshal(b, &l.items); err != nil {
+		return err
+	}
+	if l.items == nil {
+		l.items = []T{} // "[]" decodes to an empty, not a nil, slice anyway
+	}
+	return nil
+}
+
+// checkPageSize refuses a page size outside 0 to MaxPageSize.
+func checkPageSize(op string, n int) error {
+	if n < 0 || n > MaxPageSize {
+		return inputError(op, "PageSize", fmt.Sprintf("must be between 1 and %d, or 0 for the default", MaxPageSize))
+	}
+	return nil
 }
 
 // ListUsers returns an iterator over every user matching opts, fetching
@@ -102,12 +151,16 @@ func (c *Client) listPage(ctx context.Context, offset int, o ListUsersOptions) (
 //		fmt.Println(u.ID, u.ContactDetails.Email)
 //	}
 func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2[User, error] {
+	const op = "getAllUsers"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return usermgmt.Failed[User](err)
+	}
 	var o ListUsersOptions
 	if opts != nil {
 		o = *opts
 	}
-	if o.PageSize < 0 {
-		return usermgmt.Failed[User](inputError("getAllUsers", "PageSize", "must not be negative"))
+	if err := checkPageSize(op, o.PageSize); err != nil {
+		return usermgmt.Failed[User](err)
 	}
 	if o.PageSize == 0 {
 		o.PageSize = DefaultPageSize
@@ -139,12 +192,15 @@ func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq
 // matching usermgmt.ErrNotFound.
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 	const op = "getUserById"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if err := validatePathValue(op, "id", id); err != nil {
 		return nil, err
 	}
 	ctx = call(ctx, op, transport.Idempotent)
 	resp, err := c.api.GetUserByID(ctx, id)
-	return c.user(ctx, resp, err)
+	return c.user(ctx, resp, err, false)
 }
 
 // CreateUserInput is a user to create. At least one field must be set;
@@ -170,6 +226,20 @@ type CreateUserInput struct {
 	Password usermgmt.Secret
 }
 
+// Format prints the input as fmt would without it, with every verb and
+// flag, the Password redacted. It exists because fmt answers %s or %q on a
+// *CreateUserInput inside another value by dumping the struct behind the
+// pointer without calling the methods of its fields, which would show the
+// password.
+func (in CreateUserInput) Format(f fmt.State, verb rune) {
+	type createUserInput CreateUserInput // the same fields, without this method
+	s := fmt.Sprintf(fmt.FormatString(f, verb), createUserInput(in))
+	if verb == 'v' && f.Flag('#') {
+		s = "bss.CreateUserInput" + strings.TrimPrefix(s, "bss.createUserInput")
+	}
+	_, _ = io.WriteString(f, s)
+}
+
 // CreateUser creates a user and returns it as the API answers (createUser,
 // vendor operation CreateUser); the API also creates the user's default
 // profile.
@@ -183,6 +253,9 @@ type CreateUserInput struct {
 // (connection refused, 429).
 func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
 	const op = "createUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if in.Name == "" && in.Email == "" && in.TelephoneNumberE123 == "" && in.ExternalID == "" &&
 		in.UserFlags == nil && in.RegistrationState == "" && in.Password.IsZero() {
 		return nil, inputError(op, "CreateUserInput", "no field is set")
@@ -205,7 +278,7 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 	ctx = call(ctx, op, transport.NotIdempotent)
 	transport.AddSecrets(ctx, in.Password.Reveal()) // so that no error can quote it back
 	resp, err := c.api.CreateUser(ctx, body)
-	return c.user(ctx, resp, err)
+	return c.user(ctx, resp, err, true)
 }
 
 // UpdateUserInput holds the fields to change. A nil field is left as it is
@@ -238,6 +311,9 @@ type UpdateUserInput struct {
 // usermgmt.ErrNotFound.
 func (c *Client) UpdateUser(ctx context.Context, id string, in UpdateUserInput) (*User, error) {
 	const op = "updateUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if err := validatePathValue(op, "id", id); err != nil {
 		return nil, err
 	}
@@ -277,7 +353,7 @@ func (c *Client) UpdateUser(ctx context.Context, id string, in UpdateUserInput) 
 		transport.AddSecrets(ctx, in.Password.Reveal()) // so that no error can quote it back
 	}
 	resp, err := c.api.UpdateUser(ctx, id, body)
-	return c.user(ctx, resp, err)
+	return c.user(ctx, resp, err, true)
 }
 
 // SetRegistrationState sets the user's registration state and nothing else,
@@ -296,6 +372,9 @@ func (c *Client) SetRegistrationState(ctx context.Context, id string, state Regi
 // that attempt deleted the user, and the call succeeds.
 func (c *Client) DeleteUser(ctx context.Context, id string) error {
 	const op = "deleteUserById"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return err
+	}
 	if err := validatePathValue(op, "id", id); err != nil {
 		return err
 	}
@@ -317,7 +396,10 @@ func deleted(ctx context.Context, err error) error {
 	return err
 }
 
-func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*User, error) {
+// user reads the user a call answers. An answer without the user's id
+// (null, {}, or a user without "id") is an incomplete answer; changes says
+// the call may have changed state, which then is of unknown outcome.
+func (c *Client) user(ctx context.Context, resp *http.Response, err error, changes bool) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -325,8 +407,24 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 	if err != nil {
 		return nil, err
 	}
+	if ptr.Value(w.ID) == "" {
+		return nil, c.incomplete(ctx, resp, changes, "id")
+	}
 	u := userFromWire(w)
 	return &u, nil
+}
+
+// incomplete reports a 2xx answer that lacks what the spec says it always
+// carries. It is not a success: the error is an *usermgmt.APIError with
+// the answer's status, wrapped in an *usermgmt.OutcomeUnknownError when the
+// call may have changed state (changes), since the change may have been
+// applied although the answer does not show it.
+func (c *Client) incomplete(ctx context.Context, resp *http.Response, changes bool, missing ...string) error {
+	err := c.t.APIError(ctx, resp, transport.Failure{Message: "incomplete answer: missing " + strings.Join(missing, ", ")})
+	if changes {
+		return &usermgmt.OutcomeUnknownError{Provider: provider, Operation: transport.Operation(ctx), Err: err}
+	}
+	return err
 }
 
 func userFromWire(w *wire.User) User {
@@ -351,9 +449,58 @@ func userFromWire(w *wire.User) User {
 		u.DefaultUserProfile = DefaultUserProfile{ID: ptr.Value(p.ID)}
 	}
 	if m := w.Meta; m != nil && m.Security != nil {
-		u.Meta.Security = maps.Clone(*m.Security)
+		// The password (user_password) is write-only and left out; so is
+		// any other member named like a credential.
+		u.Meta.Security = withoutSecrets(m.Security.AdditionalProperties)
 	}
 	return u
+}
+
+// withoutSecrets returns a deep copy of an open object without the members
+// whose name says they hold a credential (see isSecretName), at any depth.
+// It returns nil for an object with no member left.
+func withoutSecrets(m map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range m {
+		if isSecretName(k) {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(m))
+		}
+		out[k] = cleanValue(v)
+	}
+	return out
+}
+
+func cleanValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		c := withoutSecrets(x)
+		if c == nil {
+			c = map[string]any{}
+		}
+		return c
+	case []any:
+		c := make([]any, len(x))
+		for i, e := range x {
+			c[i] = cleanValue(e)
+		}
+		return c
+	}
+	return v
+}
+
+// isSecretName reports whether a member name says it holds a credential:
+// a password, an API or private key, a token, a secret or a credential.
+func isSecretName(name string) bool {
+	n := strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(name))
+	for _, w := range []string{"password", "passwd", "apikey", "privatekey", "accesskey", "token", "secret", "credential"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return n == "key" || n == "pin"
 }
 
 func validateFields(op, email string, state RegistrationState, flags []string) error {

@@ -213,7 +213,7 @@ func BenchmarkCreate(b *testing.B) {
 func BenchmarkGet(b *testing.B) {
 	srv := benchkit.Canned(b, benchkit.Route{Method: http.MethodGet, Path: "/v1.0/users", Body: readSample(b, "list_users_response.json")})
 	base, api, c, dir := benchClients(b, srv)
-	const limit = vendorusers.MaxLimit
+	const limit = vendorusers.MaxPageSize
 	archived := false
 	opts := &vendorusers.ListUsersOptions{Archived: &archived}
 	benchkit.Calls(b, []benchkit.Variant{
@@ -351,7 +351,7 @@ func BenchmarkIterate(b *testing.B) {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			srv := newPageServer(b, n)
 			base, _, c, dir := benchClients(b, srv.Server)
-			const limit = vendorusers.MaxLimit
+			const limit = vendorusers.MaxPageSize
 			walks := map[string]func(ctx context.Context) (int, error){
 				"baseline": func(ctx context.Context) (int, error) {
 					seen := 0
@@ -683,7 +683,7 @@ func BenchmarkRetry(b *testing.B) {
 	archived := false
 	opts := &vendorusers.ListUsersOptions{Archived: &archived}
 	list := func(ctx context.Context) error {
-		users, err := c.ListUsersPage(ctx, 0, vendorusers.MaxLimit, opts)
+		users, err := c.ListUsersPage(ctx, 0, vendorusers.MaxPageSize, opts)
 		if err == nil && len(users) != 1 {
 			err = fmt.Errorf("%d users", len(users))
 		}

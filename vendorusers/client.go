@@ -68,7 +68,9 @@ type Client struct {
 }
 
 // New returns a client for cfg. opts set the HTTP client, retry policy,
-// logger and the other settings shared by every provider.
+// logger and the other settings shared by every provider. New checks cfg
+// and opts and returns an error matching usermgmt.ErrInvalidInput when a
+// field is missing or malformed; it sends nothing.
 func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	o, err := usermgmt.NewOptions(opts...)
 	if err != nil {
@@ -88,6 +90,9 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	case auth == nil && cfg.Token.IsZero():
 		return nil, inputError("New", "Config", "no credentials: set Token (a bearer token) or Auth")
 	case auth == nil:
+		if tok := cfg.Token.Reveal(); tok != strings.TrimSpace(tok) || strings.ContainsFunc(tok, isControl) {
+			return nil, inputError("New", "Token", "must not contain control characters or leading or trailing spaces")
+		}
 		auth = BearerToken(cfg.Token)
 	}
 	t := transport.New(transport.Config{

@@ -24,6 +24,8 @@ func TestNewValidatesConfig(t *testing.T) {
 		"credentials in URL":   {BaseURL: "https://u:p@station.guardant.ru", Token: "t"},
 		"query in URL":         {BaseURL: "https://station.guardant.ru?x=1", Token: "t"},
 		"unparseable base URL": {BaseURL: "://", Token: "t"},
+		"token with a newline": {Token: "t\r\nX-Evil: 1"},
+		"token with spaces":    {Token: " t "},
 	}
 	for name, cfg := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -50,11 +50,19 @@
 //   - UpdateUser, SetActive and Archive (updateUser, PUT /v1.0/users/{id})
 //     are idempotent: retried like reads.
 //
-// Arguments are checked before anything is sent (an empty username, a
-// limit outside 1..100, a non-positive id, an empty change); such errors
-// match usermgmt.ErrInvalidInput. Failed calls return *usermgmt.APIError,
-// which matches usermgmt.ErrNotFound, ErrConflict or ErrUnauthorized by
-// status or by the service's message.
+// Arguments are checked before anything is sent (a nil context, a
+// username that is not a plain e-mail address, a limit outside
+// 1..MaxPageSize, a non-positive id, an empty change); such errors match
+// usermgmt.ErrInvalidInput. Failed calls return *usermgmt.APIError, which
+// matches usermgmt.ErrNotFound, ErrConflict or ErrUnauthorized by status or
+// by the service's message. Every error names the spec's operationId
+// ("getUsers", "getRoles", "createUser", "updateUser") as its Operation.
+//
+// A 2xx answer without its element, or whose user or role lacks a member
+// the spec requires, is not a success: it is an *usermgmt.APIError
+// "incomplete answer: missing …" with the answer's status, and for
+// CreateUser and UpdateUser an error matching usermgmt.ErrOutcomeUnknown,
+// since the change may have been applied.
 //
 // # The wire format
 //

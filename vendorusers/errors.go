@@ -68,13 +68,27 @@ func readError(resp *http.Response, body []byte) transport.Failure {
 }
 
 // bodyError turns a 2xx answer that lacks the expected element into an
-// error: the service's error fields when the body carries them, otherwise
-// a message naming the missing element.
-func (c *Client) bodyError(ctx context.Context, e *errorBody, element string) error {
+// error. When the body carries the service's error fields, the call failed
+// and the error says so. Otherwise (null, {}) the answer is incomplete, see
+// incomplete.
+func (c *Client) bodyError(ctx context.Context, resp *http.Response, e *errorBody, changes bool, element string) error {
 	f, ok := e.failure()
 	if !ok {
-		f.Message = "the answer has no " + element + " element"
+		return c.incomplete(ctx, resp, changes, element)
 	}
 	f.Kind = kindFromMessage(f.Message)
-	return c.t.APIError(ctx, nil, f)
+	return c.t.APIError(ctx, resp, f)
+}
+
+// incomplete reports a 2xx answer that lacks what the spec says it always
+// carries. It is not a success: the error is an *usermgmt.APIError with
+// the answer's status, wrapped in an *usermgmt.OutcomeUnknownError when the
+// call may have changed state (changes), since the change may have been
+// applied although the answer does not show it.
+func (c *Client) incomplete(ctx context.Context, resp *http.Response, changes bool, missing ...string) error {
+	err := c.t.APIError(ctx, resp, transport.Failure{Message: "incomplete answer: missing " + strings.Join(missing, ", ")})
+	if changes {
+		return &usermgmt.OutcomeUnknownError{Provider: provider, Operation: transport.Operation(ctx), Err: err}
+	}
+	return err
 }

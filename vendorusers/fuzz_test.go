@@ -137,7 +137,7 @@ func FuzzErrorBody(f *testing.F) {
 		ctx := transport.WithCall(context.Background(), "getUsers", transport.Idempotent)
 		var e errorBody
 		_ = json.Unmarshal(b, &e)
-		err := errors.Join(c.t.APIError(ctx, resp, r), c.bodyError(ctx, &e, "users"))
+		err := errors.Join(c.t.APIError(ctx, resp, r), c.bodyError(ctx, resp, &e, false, "users"))
 		if strings.Contains(err.Error(), token) {
 			t.Fatalf("the error quotes the token: %v", err)
 		}

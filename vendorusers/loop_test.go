@@ -22,7 +22,10 @@ func TestListUsersStopsWhenTheServerIgnoresOffset(t *testing.T) {
 		hits.Add(1)
 		var users []string
 		for i := range 3 {
-			users = append(users, fmt.Sprintf(`{"_id":%d,"email":"u%d@x.io","status":true,"userdetails":{"firstname":"A","lastname":"B"}}`, 100+i, i))
+			users = append(users, fmt.Sprintf(`{"_id":%d,"confirmed":true,"email":"u%d@x.io","status":true,"userdetails":{"_id":%d,`+
+				`"firstname":"A","lastname":"B","lastvisitdate":0,"archived":false,"archivationdate":0,`+
+				`"role":{"_id":5,"createorders":false,"createproducts":false,"createusers":false,"manageprotect":true,"nameeng":"Developer"},`+
+				`"settings":{"language":0}}}`, 100+i, i, 200+i))
 		}
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"users":[%s]}`, strings.Join(users, ","))

@@ -2,6 +2,7 @@ package vendorusers
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/usermgmt-go/sdk/internal/transport"
 	"github.com/usermgmt-go/sdk/vendorusers/internal/wire"
@@ -37,13 +38,16 @@ type Role struct {
 // and transport errors.
 func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 	const op = "getRoles"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	ctx = transport.WithCall(ctx, op, transport.Idempotent)
 	resp, err := c.api.GetRoles(ctx)
 	if err != nil {
 		return nil, err
 	}
 	type answer struct {
-		Roles []wire.Role `json:"roles"`
+		Roles []checkedRole `json:"roles"`
 		errorBody
 	}
 	a, err := transport.DecodeJSON[answer](c.t, ctx, resp, readError)
@@ -51,11 +55,14 @@ func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 		return nil, err
 	}
 	if a.Roles == nil {
-		return nil, c.bodyError(ctx, &a.errorBody, "roles")
+		return nil, c.bodyError(ctx, resp, &a.errorBody, false, "roles")
 	}
 	out := make([]Role, len(a.Roles))
 	for i := range a.Roles {
-		out[i] = roleFromWire(&a.Roles[i])
+		if m := a.Roles[i].missing; len(m) > 0 {
+			return nil, c.incomplete(ctx, resp, false, prefixed(fmt.Sprintf("roles[%d].", i), m)...)
+		}
+		out[i] = roleFromWire(&a.Roles[i].w)
 	}
 	return out, nil
 }

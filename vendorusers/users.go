@@ -3,8 +3,11 @@ package vendorusers
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"iter"
 	"net/http"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -110,12 +113,14 @@ const (
 	Descending Direction = "desc"
 )
 
-// Page size bounds of the getUsers call.
+// Page sizes of the getUsers call (its limit parameter, from 1).
 const (
-	// MaxLimit is the largest page the service returns.
-	MaxLimit = 100
-	// DefaultLimit is the page size when none is given.
-	DefaultLimit = 100
+	// DefaultPageSize is the page size ListUsers asks for when
+	// ListUsersOptions.PageSize is zero, and the service's own default.
+	DefaultPageSize = 100
+	// MaxPageSize is the largest page the service returns; a larger page
+	// size is refused before anything is sent.
+	MaxPageSize = 100
 )
 
 // ListUsersOptions filter and sort a user listing. The zero value lists every
@@ -127,12 +132,12 @@ type ListUsersOptions struct {
 	// Direction is the sort direction; empty means Ascending.
 	Direction Direction
 	// PageSize is the number of users ListUsers fetches per request, from 1
-	// to MaxLimit; zero means DefaultLimit. ListUsersPage ignores it.
+	// to MaxPageSize; zero means DefaultPageSize. ListUsersPage ignores it.
 	PageSize int
 }
 
 // ListUsersPage returns one page of users: at most limit users (1 to
-// MaxLimit, required) starting at offset (from 0), filtered and sorted by
+// MaxPageSize, required) starting at offset (from 0), filtered and sorted by
 // opts (nil for the defaults). A page shorter than limit is the last; the
 // service reports no total.
 //
@@ -140,11 +145,14 @@ type ListUsersOptions struct {
 // transport errors.
 func (c *Client) ListUsersPage(ctx context.Context, offset, limit int, opts *ListUsersOptions) ([]User, error) {
 	const op = "getUsers"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if offset < 0 {
 		return nil, inputError(op, "offset", "must not be negative")
 	}
-	if limit < 1 || limit > MaxLimit {
-		return nil, inputError(op, "limit", "must be between 1 and 100")
+	if limit < 1 || limit > MaxPageSize {
+		return nil, inputError(op, "limit", fmt.Sprintf("must be between 1 and %d", MaxPageSize))
 	}
 	p, err := listParams(op, opts)
 	if err != nil {
@@ -161,7 +169,7 @@ func (c *Client) listUsersPage(ctx context.Context, op string, p *wire.GetUsersP
 		return nil, err
 	}
 	type answer struct {
-		Users []wire.User `json:"users"`
+		Users []checkedUser `json:"users"`
 		errorBody
 	}
 	a, err := transport.DecodeJSON[answer](c.t, ctx, resp, readError)
@@ -169,11 +177,14 @@ func (c *Client) listUsersPage(ctx context.Context, op string, p *wire.GetUsersP
 		return nil, err
 	}
 	if a.Users == nil {
-		return nil, c.bodyError(ctx, &a.errorBody, "users")
+		return nil, c.bodyError(ctx, resp, &a.errorBody, false, "users")
 	}
 	out := make([]User, len(a.Users))
 	for i := range a.Users {
-		out[i] = userFromWire(&a.Users[i])
+		if m := a.Users[i].missing; len(m) > 0 {
+			return nil, c.incomplete(ctx, resp, false, prefixed(fmt.Sprintf("users[%d].", i), m)...)
+		}
+		out[i] = userFromWire(&a.Users[i].w)
 	}
 	return out, nil
 }
@@ -223,16 +234,20 @@ func listParams(op string, opts *ListUsersOptions) (*wire.GetUsersParams, error)
 // like ListUsersPage.
 func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2[User, error] {
 	const op = "getUsers"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return usermgmt.Failed[User](err)
+	}
 	p, err := listParams(op, opts)
 	if err != nil {
 		return usermgmt.Failed[User](err)
 	}
-	limit := DefaultLimit
+	limit := DefaultPageSize
 	if opts != nil && opts.PageSize != 0 {
 		limit = opts.PageSize
 	}
-	if limit < 1 || limit > MaxLimit {
-		return usermgmt.Failed[User](inputError(op, "PageSize", "must be between 1 and 100, or 0 for the default of 100"))
+	if limit < 1 || limit > MaxPageSize {
+		return usermgmt.Failed[User](inputError(op, "PageSize",
+			fmt.Sprintf("must be between 1 and %d, or 0 for the default of %d", MaxPageSize, DefaultPageSize)))
 	}
 	return func(yield func(User, error) bool) {
 		// A page that starts with the same user as the one before means
@@ -258,8 +273,10 @@ func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq
 
 // CreateUserInput is a user to create.
 type CreateUserInput struct {
-	// Username is the login name, an e-mail address in the documentation;
-	// it comes back as User.Email. Required.
+	// Username is the login name, an e-mail address (the documentation's
+	// username is the address that comes back as User.Email). Required; it
+	// must be a plain address such as "jane@example.com", without a
+	// display name or surrounding spaces.
 	Username string
 	// RoleID is the role's id (see ListRoles). Required.
 	RoleID int64
@@ -273,6 +290,20 @@ type CreateUserInput struct {
 	Phone       string
 }
 
+// Format prints the input as fmt would without it, with every verb and
+// flag, the Password redacted. It exists because fmt answers %s or %q on a
+// *CreateUserInput inside another value by dumping the struct behind the
+// pointer without calling the methods of its fields, which would show the
+// password.
+func (in CreateUserInput) Format(f fmt.State, verb rune) {
+	type createUserInput CreateUserInput // the same fields, without this method
+	s := fmt.Sprintf(fmt.FormatString(f, verb), createUserInput(in))
+	if verb == 'v' && f.Flag('#') {
+		s = "vendorusers.CreateUserInput" + strings.TrimPrefix(s, "vendorusers.createUserInput")
+	}
+	_, _ = io.WriteString(f, s)
+}
+
 // CreateUser creates a user and returns it.
 //
 // It calls createUser (POST /v1.0/users), which has no idempotency key: it
@@ -284,11 +315,11 @@ type CreateUserInput struct {
 // does that for you.
 func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
 	const op = "createUser"
-	if strings.TrimSpace(in.Username) == "" {
-		return nil, inputError(op, "Username", "must not be empty")
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
 	}
-	if strings.ContainsFunc(in.Username, isControl) {
-		return nil, inputError(op, "Username", "must not contain control characters")
+	if err := validateUsername(op, in.Username); err != nil {
+		return nil, err
 	}
 	if in.RoleID <= 0 {
 		return nil, inputError(op, "RoleID", "must be a role id (see ListRoles)")
@@ -309,7 +340,7 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 	ctx = transport.WithCall(ctx, op, transport.NotIdempotent)
 	transport.AddSecrets(ctx, body.Password) // so that no error can quote it back
 	resp, err := c.api.CreateUser(ctx, body)
-	return c.user(ctx, resp, err)
+	return c.user(ctx, resp, err, true)
 }
 
 // UpdateUserInput holds the changes to a user; nil fields are left as they
@@ -334,6 +365,9 @@ type UpdateUserInput struct {
 // on 429, 5xx and transport errors.
 func (c *Client) UpdateUser(ctx context.Context, id int64, in UpdateUserInput) (*User, error) {
 	const op = "updateUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if id <= 0 {
 		return nil, inputError(op, "id", "must be a positive user id")
 	}
@@ -358,7 +392,7 @@ func (c *Client) UpdateUser(ctx context.Context, id int64, in UpdateUserInput) (
 	}
 	ctx = transport.WithCall(ctx, op, transport.Idempotent)
 	resp, err := c.api.UpdateUser(ctx, id, body)
-	return c.user(ctx, resp, err)
+	return c.user(ctx, resp, err, true)
 }
 
 // SetActive sets the user's "Active" flag and returns the user. It is
@@ -373,13 +407,15 @@ func (c *Client) Archive(ctx context.Context, id int64, archived bool) (*User, e
 	return c.UpdateUser(ctx, id, UpdateUserInput{Archived: &archived})
 }
 
-// user reads the user element of a create or change answer.
-func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*User, error) {
+// user reads the user element of a create or change answer. Both calls
+// change state: an answer without the user, or with a user that lacks a
+// member the spec requires, is of unknown outcome.
+func (c *Client) user(ctx context.Context, resp *http.Response, err error, changes bool) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
 	type answer struct {
-		User *wire.User `json:"user"`
+		User *checkedUser `json:"user"`
 		errorBody
 	}
 	a, err := transport.DecodeJSON[answer](c.t, ctx, resp, readError)
@@ -387,10 +423,113 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 		return nil, err
 	}
 	if a.User == nil {
-		return nil, c.bodyError(ctx, &a.errorBody, "user")
+		return nil, c.bodyError(ctx, resp, &a.errorBody, changes, "user")
 	}
-	u := userFromWire(a.User)
+	if m := a.User.missing; len(m) > 0 {
+		return nil, c.incomplete(ctx, resp, changes, prefixed("user.", m)...)
+	}
+	u := userFromWire(&a.User.w)
 	return &u, nil
+}
+
+// checkedUser is a returned user with the required members it lacks.
+type checkedUser struct {
+	w       wire.User
+	missing []string
+}
+
+// UnmarshalJSON decodes the user and notes the required members it lacks
+// (e.g. "userdetails.role.nameeng").
+func (u *checkedUser) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &u.w); err != nil {
+		return err
+	}
+	var top struct {
+		Details json.RawMessage `json:"userdetails"`
+	}
+	var details struct {
+		Role json.RawMessage `json:"role"`
+	}
+	_ = json.Unmarshal(b, &top) // b decoded above, so it is an object
+	u.missing = missingMembers(b, "", userRequired)
+	if !isNull(top.Details) {
+		u.missing = append(u.missing, missingMembers(top.Details, "userdetails.", detailsRequired)...)
+		if json.Unmarshal(top.Details, &details) == nil && !isNull(details.Role) {
+			u.missing = append(u.missing, missingMembers(details.Role, "userdetails.role.", roleRequired)...)
+		}
+	}
+	return nil
+}
+
+// checkedRole is a returned role with the required members it lacks.
+type checkedRole struct {
+	w       wire.Role
+	missing []string
+}
+
+// UnmarshalJSON decodes the role and notes the required members it lacks.
+func (r *checkedRole) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &r.w); err != nil {
+		return err
+	}
+	r.missing = missingMembers(b, "", roleRequired)
+	return nil
+}
+
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
+}
+
+// The members the spec requires in a returned user, its details, and a
+// role (components.schemas.User, UserDetails and Role).
+var (
+	userRequired    = []string{"_id", "confirmed", "email", "status", "userdetails"}
+	detailsRequired = []string{"_id", "firstname", "lastname", "lastvisitdate", "archived", "archivationdate", "role", "settings"}
+	roleRequired    = []string{"_id", "createorders", "createproducts", "createusers", "manageprotect", "nameeng"}
+)
+
+// missingMembers returns the members of required that the JSON object raw
+// lacks or has as null, each prefixed with prefix.
+func missingMembers(raw json.RawMessage, prefix string, required []string) []string {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return []string{strings.TrimSuffix(prefix, ".")}
+	}
+	var out []string
+	for _, k := range required {
+		if isNull(m[k]) {
+			out = append(out, prefix+k)
+		}
+	}
+	return out
+}
+
+// isNull reports a member that is absent (empty) or JSON null.
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+// validateUsername checks that a username is a plain e-mail address:
+// parseable by net/mail, without a display name, comments or surrounding
+// spaces.
+func validateUsername(op, username string) error {
+	switch {
+	case strings.TrimSpace(username) == "":
+		return inputError(op, "Username", "must not be empty")
+	case strings.ContainsFunc(username, isControl):
+		return inputError(op, "Username", "must not contain control characters")
+	case username != strings.TrimSpace(username):
+		return inputError(op, "Username", "must not have leading or trailing spaces")
+	}
+	a, err := mail.ParseAddress(username)
+	if err != nil || a.Name != "" || a.Address != username {
+		return inputError(op, "Username", `must be an e-mail address such as "jane@example.com"`)
+	}
+	return nil
 }
 
 func userFromWire(w *wire.User) User {

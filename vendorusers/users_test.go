@@ -488,7 +488,7 @@ func TestErrorBodies(t *testing.T) {
 		{"401 says not found", 401, "application/json", `{"message":"token not found"}`, usermgmt.ErrUnauthorized, "", "token not found"},
 		{"html", 404, "text/html", `<html>nope</html>`, usermgmt.ErrNotFound, "", "unexpected Not Found response (text/html, 17 bytes)"},
 		{"200 error body", 200, "application/json", `{"code":5,"message":"Username already taken"}`, usermgmt.ErrConflict, "5", "Username already taken"},
-		{"200 without element", 200, "application/json", `{}`, nil, "", "the answer has no user element"},
+		{"200 without element", 200, "application/json", `{}`, nil, "", "incomplete answer: missing user"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -394,7 +394,7 @@ func vendorusersSubject() subject {
 				srv: srv.FakeServer(),
 				ops: [4]func(context.Context) error{
 					func(ctx context.Context) error {
-						us, err := c.ListUsersPage(ctx, 0, vendorusers.MaxLimit, nil)
+						us, err := c.ListUsersPage(ctx, 0, vendorusers.MaxPageSize, nil)
 						if err == nil && !slices.ContainsFunc(us, func(u vendorusers.User) bool { return u.ID == seed.ID }) {
 							return errNoSeed
 						}

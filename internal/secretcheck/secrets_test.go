@@ -531,6 +531,9 @@ func TestBSS(t *testing.T) {
 			users, err := l.ListUsers(ctx)
 			return []any{l, users}, err
 		},
+		"Format": func(_ context.Context, c *bss.Client) (any, error) {
+			return fmt.Sprintf("%v %+v %#v %s %q", c, c, c, c, c), nil
+		},
 	}
 	legacyCases := map[string]op[*bss.LegacyClient]{
 		"CreateUser": func(ctx context.Context, l *bss.LegacyClient) (any, error) {
@@ -545,6 +548,9 @@ func TestBSS(t *testing.T) {
 		},
 		"DeleteUser": func(ctx context.Context, l *bss.LegacyClient) (any, error) { return nil, l.DeleteUser(ctx, email()) },
 		"ListUsers":  func(ctx context.Context, l *bss.LegacyClient) (any, error) { return l.ListUsers(ctx) },
+		"Format": func(_ context.Context, l *bss.LegacyClient) (any, error) {
+			return fmt.Sprintf("%v %+v %#v %s %q", l, l, l, l, l), nil
+		},
 	}
 	conds := conditions()
 	exercise(h, srv.FakeServer(), reflect.TypeFor[*bss.Client](), clients, cases, nil, conds)

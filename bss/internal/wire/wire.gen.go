@@ -175,14 +175,21 @@ type UserList = []User
 
 // UserMeta Meta information of the user as the API returns it, including its security data. Assumed: the content of `meta` in responses is not published; it is modelled as an open object, and the password is never returned.
 type UserMeta struct {
-	// Security Security meta information of the user (open object; the password is never returned).
-	Security *map[string]interface{} `json:"security,omitempty"`
+	// Security Security meta information of the user as the API returns it (open object). The password is write-only and never returned. Assumed: its other content is not published; an API that echoes a credential here (the password, an API key) would break that promise, so the SDK drops every member whose name says it is a password, key, token, secret or credential.
+	Security *UserSecurity `json:"security,omitempty"`
 }
 
 // UserMetaInput Meta information of the user as sent on create or update.
 type UserMetaInput struct {
 	// Security Security meta information of the user as sent on create or update.
 	Security *UserSecurityInput `json:"security,omitempty"`
+}
+
+// UserSecurity Security meta information of the user as the API returns it (open object). The password is write-only and never returned. Assumed: its other content is not published; an API that echoes a credential here (the password, an API key) would break that promise, so the SDK drops every member whose name says it is a password, key, token, secret or credential.
+type UserSecurity struct {
+	// UserPassword The user's password. Write-only: it is never returned, and the SDK drops it if an answer carries it.
+	UserPassword         *string                `json:"user_password,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // UserSecurityInput Security meta information of the user as sent on create or update.
@@ -227,6 +234,74 @@ type CreateUserJSONRequestBody = CreateUserRequest
 
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UpdateUserRequest
+
+// Getter for additional properties for UserSecurity. Returns the specified
+// element and whether it was found
+func (a UserSecurity) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for UserSecurity
+func (a *UserSecurity) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for UserSecurity to handle AdditionalProperties
+func (a *UserSecurity) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["user_password"]; found {
+		err = json.Unmarshal(raw, &a.UserPassword)
+		if err != nil {
+			return fmt.Errorf("error reading 'user_password': %w", err)
+		}
+		delete(object, "user_password")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for UserSecurity to handle AdditionalProperties
+func (a UserSecurity) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UserPassword != nil {
+		object["user_password"], err = json.Marshal(a.UserPassword)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'user_password': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

@@ -98,7 +98,8 @@ type CreateUserRequest struct {
 	RoleID int64 `json:"roleId"`
 
 	// Username The user's login name; an e-mail address in the documentation's sample, returned as the user's
-	// `email`.
+	// `email`. Assumed: it must be an e-mail address (a plain address, no display name or surrounding
+	// spaces); the SDK refuses any other username before sending.
 	Username string `json:"username"`
 }
 

@@ -181,14 +181,21 @@ type UserList = []User
 
 // UserMeta Meta information of the user as the API returns it, including its security data. Assumed: the content of `meta` in responses is not published; it is modelled as an open object, and the password is never returned.
 type UserMeta struct {
-	// Security Security meta information of the user (open object; the password is never returned).
-	Security *map[string]interface{} `json:"security,omitempty"`
+	// Security Security meta information of the user as the API returns it (open object). The password is write-only and never returned. Assumed: its other content is not published; an API that echoes a credential here (the password, an API key) would break that promise, so the SDK drops every member whose name says it is a password, key, token, secret or credential.
+	Security *UserSecurity `json:"security,omitempty"`
 }
 
 // UserMetaInput Meta information of the user as sent on create or update.
 type UserMetaInput struct {
 	// Security Security meta information of the user as sent on create or update.
 	Security *UserSecurityInput `json:"security,omitempty"`
+}
+
+// UserSecurity Security meta information of the user as the API returns it (open object). The password is write-only and never returned. Assumed: its other content is not published; an API that echoes a credential here (the password, an API key) would break that promise, so the SDK drops every member whose name says it is a password, key, token, secret or credential.
+type UserSecurity struct {
+	// UserPassword The user's password. Write-only: it is never returned, and the SDK drops it if an answer carries it.
+	UserPassword         *string                `json:"user_password,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // UserSecurityInput Security meta information of the user as sent on create or update.
@@ -233,6 +240,74 @@ type CreateUserJSONRequestBody = CreateUserRequest
 
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UpdateUserRequest
+
+// Getter for additional properties for UserSecurity. Returns the specified
+// element and whether it was found
+func (a UserSecurity) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for UserSecurity
+func (a *UserSecurity) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for UserSecurity to handle AdditionalProperties
+func (a *UserSecurity) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["user_password"]; found {
+		err = json.Unmarshal(raw, &a.UserPassword)
+		if err != nil {
+			return fmt.Errorf("error reading 'user_password': %w", err)
+		}
+		delete(object, "user_password")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for UserSecurity to handle AdditionalProperties
+func (a UserSecurity) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.UserPassword != nil {
+		object["user_password"], err = json.Marshal(a.UserPassword)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'user_password': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -1384,88 +1459,91 @@ func (sh *strictHandler) UpdateUser(w http.ResponseWriter, r *http.Request, user
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hx9bxu3lvdXOZjnAWrjyrKT+La3MhZYx3Zb3+YmXjsOcBEFHmrmSGIzIqckx4428HdfnEPOmzSSJcdp",
-	"s9j2n8YzJIc8r7/zQn2OEj3LtULlbDT4HOXCiBk6NPzXK5yIZH42EzKjP1O0iZG5k1pFg+jtFAHpFYg0",
-	"NWgt6DG4KUJh0YBIEl0oBzsZrwGo0lxL5Ww1moZZGM39Irv9qBdJWjcXbhr1IiVmGA0ifhn1IoO/F9Jg",
-	"Gg2cKbAX2WSKM0G7mkn1CtXETaPBs17k5jlNs85INYnu73vRtUVzftq9f5k2N92HY2uLGaYDfnSLKtUG",
-	"Uo0WlHaQF6NM2im/o8/QVD6rTO0RPZ2DMAgznWKWYQrCgs7F7wWC341dcURa40amjz9kL/q0J/zOy5mf",
-	"9iZ6L6wfCEC0MGhzrSwyd8+M0Yb+kWjlUDn6p8jzTCaCSLT/myU6fY7wk5jlGfqRKa94dXZ58/rN25uf",
-	"3ly/Po160QytFZPyY0ytsS5USnurD/H/DY6jQfT/9muZ2/dv7b7fzD1tss2mYwVI7zZkDo8F64QrLFrQ",
-	"BkY6lWiPQKh5eM4TMmkdpjDWBoQCnaPhU4O09Dcv04M76Ty/Rzqdtzgb84ZjYukC8e+rMzOVT7RyInGn",
-	"6ITMbLcYkgR8ZyHxQyH1Y2nt3NDOnPQcw25NPGtqIc1akg+HGeZTrfBGFbMRmpuzZ89fdOylHAZSwVn/",
-	"2fMXRCqmy/KybSGrpr7mD/D6RIkwR49+w8TRVk4MCockJpf4e4HWdZOECa7HICDhCXusacZP2VAW7qYy",
-	"mcJYYpZaVs1Sv0CrsOwRKD6uhZkwHzGth0zRYA+ESvkTFs0tGkgxkSl2cCaw7iat2bxO2heE4r4X4SeH",
-	"RomMDMEyg8NLSArr9IxNDionxxINS7DBMRpUCcLOMEpkOoyIg4umd/chJpbfIWtBSu0eVFvi47/QiXOV",
-	"F8xev9LiAX4qsgzoVad0GpxI67z+3Ug11mYm/MT1H79szDuvp1V7YcM6zsTEbnKMn3jgsswuK3gvOsWx",
-	"KDJH0y6MHsus48w7BkW6p1U234WGkqd+qvccuZ88ABTJ1D+akttQ2DmuF6Q2BVE4TadNRJbNIS2IlH4o",
-	"jyCFrXVkqu9YiA1m/MpOZQ4iz1EYS3JSOW2DVhcmYX1oKBKmRyAdK0nDAnqrqcCTCdxUOJiJOSTCmDmv",
-	"GXb9nYVYpvGy0nSJetsrdxFhQflZvVm2vLKSYyZdb+2/W/DX+MzKX4r0jcrm5ZCHJaNyqt1ejO3aFjij",
-	"nrQBC9hb8TP6qsggJn8d9yAO/jlmEsW8qI27rFiK3Szxe/zOhg3RwMYppLOe8Ity0wOr2fH+8+rNa7gV",
-	"WYGw4zlArtk7o132uUmCufOcWqaq3/Hy1oIBLcUleG3sT/qQo9nzsnErMpl65+7XadNfGrBTseHmH9xp",
-	"hYSWJACmxUyoPRIpMcpK1obxHXZxI0PkETrZoa4vtpB4oFFwCvxqJpSY4AyVq51EDyz9TYJiMEF5i+mC",
-	"vDZX6KbckqyOjZ7x3HeHIJwzclQ4tJV3nclJQF+TQqYIOyGusPz2I857ECcyjeE/aIG44SvjXe+jP2Lu",
-	"vC6QO9RuSo6RHX8fWvKrtENvqxYpoDRkWk3oUEWea+P812Ny/TLBGKrYCHZ4biYTJCztUT8vlNaI8V/1",
-	"ytXA20M4vjjfBUbZaMFpeHdIEKTxFS+zDeJ1qOnWGGEdKui1CUpD3h0+CBVOPEbYBJEelVz0eK4pPlWU",
-	"WFhMK1eUp8J5a55ihg6B4qUu9PJIvJELa++0SdeC8XJQ0IcKMZLdauxQ4S07TlcYRZpyzoIvwGJiMHhF",
-	"OtTV6a9hbKZ9JOjxCkeDYTvLFL8z0mHTAX3a8wvXocY2NuKVXAW3m9yw1XEoOm9ovFQpflowBhsaAHJW",
-	"MCJFYWMqjBFzrytKQy4mUlVRhnQ4exCwNexeTQNetZMEK5DiWgFoolJooNJeaZeOL84DpSxIt6ymLVhL",
-	"kSduA2iveMIiOnZy9gDUvPZArrF3mhPQAuY6mfID68Qs95pZKM8s4mCqk4JsVsvoW0y0Si1YSREGTblW",
-	"8lNYbOf67cluS56lct8fRivBk1QOJ2i6A+elcHEtxn8M+4gSqzR6AETDgJUb05l5kAgFIwoFHezES1yJ",
-	"iYQ1H76SODxEoqty3YCco0F0/fry7Ofzq7dnl2en0WJ25XL5mGykiYhHLQguLcTNpeI+EHMhbjwKOT1S",
-	"c5Fl+g5TcnGZnoBk1UZVzKLB+8UtNf740GGur5k3m2cMVOCmTxnsXBy/Pfllt04dnN2imddutgTLRzXv",
-	"Q8YgN+ihkEFIpkJNWkoxQzPBvVy4ZAoWZ0I5mVjYufzpBH548eP3uz2QKsmKlKAuYRKFnG/ybLM9XlWq",
-	"MRrTxEeFZQbwno8gyVAwVhZhv2wxY1VkWVxqbAUT4AoJ3K8KpmN/Ph8jLAxjxscDthCz3M3LgCLRRZaS",
-	"zJNcl2bPS2clFwtC8Vdm5P92ZmRtKLLDzukyZBl2VzhSny3J95zeY5hVZSWC5ElbAw3QaqhcE+DzJxrg",
-	"mxYvvZo3c7mYUBTqD0jOjZ7u9ofq6WU3KMkN0zuvM0XrVunILX2bWiDXA2iZ9oBhvbAQhxoHRxeM5hdg",
-	"ZDt/E0JVmQazt5TP6caXIbHg58QyjXsgsjsxr025VCCgLIL0V2OUzZNE2xmDb8QOfIkJqGtU70kCPnQA",
-	"knrC0jEvDKY4lhRbsEXgDbCIjlG4wqAN6Zv41fnJ2eurs5uL68uTX46vzm4uz67eXp6fvCWcsUPiwf6M",
-	"Fmig1l1vPQij6XFYnZ08qkFIC3Aix3Kq0udAW0FHp92idTbZV3ftpRmcBOp0B2LH3jSFsqLtjLRK1aBQ",
-	"7JFhV7l+rwrAUN1ipvMQ0Wpw2pExoWBw44hs41is0oWl89PTFlRvFZS7fEUTZEnHxrww0s0hFU4s0C9U",
-	"OWnRmHSWbVFVEH1EyruuDpURPC/STggs+ZRyi1xtTVPp0edFY4w3NG3SXJUHm62j0U5jd0cP7Kxp7EvV",
-	"3djD18Bmayauir3WU+ohySvpExDO/Qqr1B62tPfNqLzVIbzn3y7h5OuWjXCz/tIOiVwIRuix/+zun553",
-	"4qJ3oN4V8cWfXuTyI86PCzftsHYX55wUFIWbaiP/mwk9AOTwLERrXEziTOkUYYoiRQPxcXNCDHdTbbFK",
-	"zw9VfMwfhRjGOgShIY3FiWRvxY/bHw1TLq7f3vz7zfXlza9n/7755ezyLPbuhN4RdYfqAfLCuYJSqSn0",
-	"LS0Wf9nqGVYIzcJU3CKcXwwVh8p7mbSOzBgqMcqwkgJ+6YsO1gaXR8GizTGRY5nA+UWZZ0Xbh5c6pJ+Z",
-	"sir14LgMxquBPqYNW9mr1iLhojd65AT76CoureB1yI17tMzNLJ4tdTtLi7S1bIlc/oreI7RFiZCkGutu",
-	"3VhE8+84g16q4/FMKg07/L+373bh5dUVZOhs3dHBwMIl07Jy2mvkbocqpJe5dKTSkL3YscWItjFCY3fp",
-	"S96xcHqe9cxgnokkCGV3OWWo6n6nQrHU7otc7tcj9mlGXHHZIFgns4x8UmGx4oSnyCj0I4CwtOncYMJV",
-	"4KprxdZ1h3eHkIgs8xVlrRBmIrfgdH+ohqpK9c7aAdLmtY8BrKx9DFW1CYs0wa2rgoT9SFuJctV/MxUq",
-	"3SMT5FB1iGA7mtsZRt1CMow8k4l9CwWmXUacpUGfTWZub6JJlxeKRfpOwdWdmBBhyq/CjiHScgkvRzNU",
-	"pRpxGZO1zSsA7e+2DFqPfHKNFqhaTYZRiU98ONaQfusNvZviUFHkpyztPa6c8QBId+JdJn+hEq3G0sy4",
-	"hBICPettlM/khayPtyFOgyBNGSqprBNZFpJ/U072JFNMPi6QoU1wDoqlIrjkUaXl9jDrUVZoFrO0Orhl",
-	"9nLaK8sKH5XcYg9GhcxczeYayzcqhd7cOOkytjCs9qTsHcF+1Itu0VhvQm4PyfMTKhK5jAbRi/5B/wX5",
-	"aApByeJ0aSU9n2CAB6WudcMyX4bwCuc0TNC1Kyl9OK1WGJSGg/1RPEF3nGV0ABsP1c7PZ2+BN0Pzmzu6",
-	"PeRHdpcXNQx1g2epGLQg3p5alXE4T6MBHaiumdhooRXw+cHBNo2A70MNMjo5P907ODh49pyIGmqB0W9C",
-	"YT/V+J9hfD/Rs9o9/FMohFON0f2HTXsDFwpYHU2CSyWsfiP7smr5igJV82EvssVsJsw8GkQ/L/KybGXd",
-	"JUnk4PZ9s/z+gTxbLS97BgWTjRAgNJgNG7Cad59r+xgZDEBRtDa/Rg6Tqh+PxPDizdXXlUP/uQbdfEYB",
-	"rXup0/mW3ahfLIPNWnDkYfXeDDfvWm2WIR+Wypo9/aVm3/tHaeRX2eWdsFWf2Y5Fj4+eHzyrgmUvn88P",
-	"nn0DO9yilyo0/4Z+Kl/nsgU7xXGRlUiu7AulA2sDzw8OamzV2oS0gJ9yTFa2An2R+fFtsp299I8xQLWW",
-	"wyY63ufddDnH/c+sYvfeMhF8foSNauDuNl9LQk/kLar27YKVJmyoYr8ene7l/DyNYef07NXZ27P1h9z/",
-	"HJLS92tM2lBtYNP85xds2rIubyDUfqWW2h0uqd3hdos9QkO6NcOvd8R7eq3hJOTTGnrAYQtpzJtfm51y",
-	"4LT+Cipy6qXoqVSkLURby9AR97ZVAXZ1u0WmPaZzedHF+/bGNZv33Wevh+w3r+EQaqpyV1spXQh8n0zp",
-	"iqosH4ci+9fQt6NGx96GBO7QUL/XbwF1/Fffg9+vgzC+s6Dwzme/v3WI4XmyjXla57b9akeNBsL0j3TX",
-	"vkflyWxRrVvbqtYWZqj08KtWbcXBTXa+8zyq70zFPzeC2QGHwUKFGlVVzRqqodqI1XU7YEjTSMtGbKki",
-	"U1quoao73vV4bNGFRvdMzqSL4fcCzbxOYVlfuBG+2saLjPEOTSCWmwpVTh2qkNPJhHWgFfbhGJJMkt8L",
-	"CRORWQ3W6RzupqjKVUd84Q+UDjcEHd/roFNaRNUDqYYqERabl4vkRGkT0or1ZkMntq94+eQ4L6mVT/ER",
-	"ZVYE/CVLoiWH0+anv7JVcYpssv0o856vAJZp4IOGpjZYtFw3Ewo8F/aZiD4D5lvn/fzqHiQzpjaQfla0",
-	"cO9RzopZNDhY6h+871DipWKU+ETTw0WD1gk9SUEqTpIS045K5tmpNg6NlwQWv2Up2IgSLU5ydb/H2eSy",
-	"d4pYy+nJsE2fzfuo9J1aRSMmaTeJnj2KRJeeDlXzmydQUC0ymm08UB1caRjLjM7V7Mc58j1kNKV+G3YA",
-	"VreSkqHAxRdF2UQ5C0q4wogMPuJ8FQXKG8E1BR66DvuIQ69pqNmQBnW/ztejRKMnaBt6rG7q+fDlecHl",
-	"lqkH0NGKu6nR3w4P4fkB/PDj4fdw8OPf/7Gun4oh2ffih9E/kh/TA3w2/vv42eh58iI9xL+Pl9qn2uCN",
-	"nzTHN9fpzBmt68bp6vKNWt2uHf3cz344CP8tNOa8j9a0m0QfNk+hbpI8tT3fL1K3ijxNFnUJCjQAUQ2F",
-	"FuFYnf5cDz3q+8TxoE5+EgoOV/o7LxGSMoYM0lC1L1MS5vB+trlIqJrNSU/L5Fi79dU3JYWP7frak+c1",
-	"GkwhE64sxDRDp9B23NFFTUYhtE7DMZFQOimyqk2A8EPVIBBqjDN0ol+W4fut1oN4dTL2iwOir6ryazS3",
-	"7LxrNoos9Fs0k7r3T6LLrd71LdV1U21dviO/Lqj6k7LKDwZ7jSztUR2/BShV6pDvW/rSLPMfJo3/Sx3Q",
-	"HyG0TycPX56xbCbxT8LKf1qe8mTRKS35vwdD8TrAX8y7r3eOp+3E+FGZeQ+4k/MC/RX57HLWdtnsJ8li",
-	"P2n2+ltOWzMDlsWht0XepcHcCbcKNpZ2tpO/k3rWFzYC/GVunxjvP525fcIOiJVSul0Zo/wdqg/cf5NM",
-	"NxHw+u5fPKha9xq78oCaU6ShtZNTOx51h5FDtQKwj+YEnrnrcuW1uX7HRTlweqiaiL0HmmEYQXFv5qu+",
-	"682Q+YaZUXrn08HVjcMFT1r+PIzlXJahiGGoAt2YVBzcPXR3cbDmCmSv+kGlkeVOR3qX4diFDn3+ETT/",
-	"0xlVphRVapeuV5J1oogLDdHNt5yVbb/St1gPlbAQL1qgmH8xgWmSLPSm2am+W5jROOvfePbq+tCXBkJf",
-	"YifuN1f8peuwK6xAoDOFB8y6pwoPvsD6/2WZuUA09tllrG4NPGX5qdtad9y2b7Tss/luNuu/97klLkx0",
-	"lQzoLGVuNDTKvry6gmZHqdfokbAI15evOOHS2XBOiMvf0uM21klh6o59bx+WLqKzKRHA1eipzlLkO1yF",
-	"Ibn7TF+8Ntl91ItuhZFilHnhDs/bl+OnzuV2sL8/srbfhint874sjxE6zxtnXzx3uFrqe7in2roeX6ky",
-	"QmbkaWwm7JQbbIjCgUmL5O3oaK4byndWdrSX8L5s4qlUJlzO+tzdIbDmt4AazeZSwVjc6oLLKB0bHBWu",
-	"1cPe+HyzOvzh/n8CAAD//w==",
+	"7Fx7c9s4kv8qXbyrGrtWlp3EO7Mj11WdY3tmvZNNcnacq60oZUJkS8KGBDgAaEeX8ne/6gb4kihZdpzd",
+	"XN3OPxOTAAj089cP6EuU6LzQCpWz0ehLVAgjcnRo+K9XOBPJ4iwXMqM/U7SJkYWTWkWj6N0cAekViDQ1",
+	"aC3oKbg5QmnRgEgSXSoHOxmvAajSQkvlbD2ahlmYLPwiu8NoEElatxBuHg0iJXKMRhG/jAaRwd9LaTCN",
+	"Rs6UOIhsMsdc0K5yqV6hmrl5NHo2iNyioGnWGalm0d3dILqyaM5P+/cv0/amh3BsbZljOuJHN6hSbSDV",
+	"aEFpB0U5yaSd8zv6DE3ls8rUHtHTBQiDkOsUswxTEBZ0IX4vEfxu7Joj0hrXMn38IQfR5z3hd17N/Lw3",
+	"03th/UAAooVBW2hlkbl7Zow29I9EK4fK0T9FUWQyEUSi/b9botOXCD+LvMjQj0x5xcuzi+vXb95d//Lm",
+	"6vVpNIhytFbMqo8xtaa6VCntrTnEvxucRqPo3/Ybmdv3b+2+38wdbbLLpmMFSO+2ZA6PBeuEKy1a0AYm",
+	"OpVoj0CoRXjOEzJpHaYw1QaEAl2g4VODtPQ3LzOAW+k8vyc6XXQ4G/OGY2LpEvHv6jMzlU+0ciJxp+iE",
+	"zGy/GJIE/GAh8UMh9WNp7cLQzpz0HMN+TTxrayHNWpEPhxkWc63wWpX5BM312bPnL3r2Ug0DqeBs+Oz5",
+	"CyIV02V12a6Q1VNf8wd4faJEmKMnf8fE0VZODAqHJCYX+HuJ1vWThAmupyAg4Ql7rGnGT9lSFm7nMpnD",
+	"VGKWWlbNSr9Aq7DsESg+roVcmE+YNkPmaHAAQqX8CYvmBg2kmMgUezgTWHedNmzeJO1LQnE3iPCzQ6NE",
+	"RoZglcHhJSSldTpnk4PKyalEwxJscIoGVYKwM44SmY4j4uCy6d29j4nVd8hakFK7e9WW+PhXdOJcFSWz",
+	"16+0fIBfyiwDetUrnQZn0jqvf9dSTbXJhZ+4+eMXrXnnzbR6L2xYp5mY2W2O8QsPXJXZVQUfRKc4FWXm",
+	"aNpbo6cy6znzjkGR7mmVLXahpeSpn+o9R+EnjwBFMveP5uQ2FPaOGwSpTUGUTtNpE5FlC0hLIqUfyiNI",
+	"YRsdmetbFmKDGb+yc1mAKAoUxpKc1E7boNWlSVgfWoqE6RFIx0rSsoDeairwZAI3Fw5ysYBEGLPgNcOu",
+	"f7AQyzReVZo+Ue965T4iLCk/qzfLlldWcsyk65399wv+Bp9Z+0uRvlHZohpyv2TUTrXfi7FdewDOaCZt",
+	"wQL2VvyMvioyiMlfxwOIg3+OmUQxL2rjPiuWYj9L/B5/sGFDNLB1CumsJ/yy3AzAana8f7l88xpuRFYi",
+	"7HgOkGv2zmiXfW6SYOE8p1ap6ne8urVgQCtxCV4bh7MhFGj2vGzciEym3rn7dbr0lwbsXGy5+Xt3WiOh",
+	"FQmAeZkLtUciJSZZxdowvscubmWIPEInO9T3xQ4SDzQKToFf5UKJGeaoXOMkBmDpbxIUgwnKG0yX5LW9",
+	"Qj/lVmR1anTOc98fgnDOyEnp0NbeNZezgL5mpUwRdkJcYfntJ1wMIE5kGsN/0AJxy1fGu95Hf8LCeV0g",
+	"d6jdnBwjO/4hdORXaYfeVi1TQGnItJrRocqi0Mb5r8fk+mWCMdSxEezw3EwmSFjao35eKG0Q41+bleuB",
+	"N4dw/PZ8FxhlowWn4f0hQZDWV7zMtojXo6YPxgibUMGgS1Aa8v7wXqhw4jHCNoj0qOKix3Nt8amjxNJi",
+	"WruiIhXOW/MUM3QIFC/1oZdH4o1CWHurTboRjFeDgj7UiJHsVmuHCm/YcbrSKNKUcxZ8ARYTg8Er0qEu",
+	"T38LYzPtI0GPVzgaDNtZpfitkQ7bDujznl+4CTUeYiNeyXVwu80NWx+HovOWxkuV4uclY7ClASBnBRNS",
+	"FDamwhix8LqiNBRiJlUdZUiH+b2ArWX3Ghrwqr0kWIMUNwpAG5VCC5UOKrt0/PY8UMqCdKtq2oG1FHni",
+	"QwDtJU9YRsdO5vdAzSsP5Fp7pzkBLWChkzk/sE7khdfMUnlmEQdTnZRkszpG32KiVWrBSoowaMqVkp/D",
+	"YjtX7052O/IslfvxMFoLnqRyOEPTHzivhIsbMf5j2EeUWKfRIyAaBqzcms7Mg0QomFAo6GAnXuFKTCRs",
+	"+PCNxOE+El1W6wbkHI2iq9cXZ7+eX747uzg7jZazKxerx2QjTUQ86kBwaSFuLxUPgZgLcetRyOmRmoss",
+	"07eYkovL9AwkqzaqMo9GH5a31PrjY4+5vmLebJ8xUIGbPmWw8/b43cmfd5vUwdkNmkXjZiuwfNTwPmQM",
+	"CoMeChmEZC7UrKMUOZoZ7hXCJXOwmAvlZGJh5+KXE/jpxc8/7g5AqiQrU4K6hEkUcr7Js80OeFWppmhM",
+	"Gx+VlhnAez6CJEPBWFmE/bLFjFWZZXGlsTVMgEskcL8umI79+XyMsDSMGR+P2ELkhVtUAUWiyywlmSe5",
+	"rsyel85aLpaE4l+Zkf/fmZGNocgOO6eLkGXYXeNIfbak2HN6j2FWnZUIkidtAzRAq7FybYDPn2iBb1q8",
+	"8mrezBViRlGoPyA5N3q6Oxyrp5fdoCTXTO+iyRRtWqUnt/R9aoHcDKBlOgCG9cJCHGocHF0wml+Ckd38",
+	"TQhVZRrM3ko+px9fhsSCnxPLNB6AyG7FojHlUoGAqggyXI9Rtk8SPcwYfCd24GtMQFOj+kAS8LEHkDQT",
+	"Vo751mCKU0mxBVsE3gCL6BSFKw3akL6JX52fnL2+PLt+e3Vx8ufjy7Pri7PLdxfnJ+8IZ+yQeLA/owVa",
+	"qHXXWw/CaHoaVmcnj2oU0gKcyLGcqvQ50E7Q0Wu3aJ1t9tVfe2kHJ4E6/YHYsTdNoaxoeyOtSjUoFHtk",
+	"2FWtP6gDMFQ3mOkiRLQanHZkTCgY3Doi2zoWq3Vh5fz0tAPVOwXlPl/RBlnSsTEvjXQLSIUTS/QLVU5a",
+	"NCadZVtUF0QfkfJuqkNVBM+LdBMCKz6l2uI29Lysxm7vexvI8WDyrouKnuYMAXvcrbEXl60lRZpKD8rf",
+	"tj7r7W/3SNUsyB8sOrDTYmUwG20+cuqFY7nePE8n9+0NSyVgq5IkFH+ck0GYzDVaX9dkJy0yrjV6m9Zk",
+	"ncKcT7jYhVuPww2KT36RwuhcWuQMdZVdSo0uLCBHNznmEzRwO9c2+FZLblCG5FTzFc6tOv0J1aBKWWnT",
+	"2toq7z2UeUgGbQj/XdNyFPbQJWejSc1BaBwHc0LZW6KuMEZilWn5hyXPVkV45chbC+H2CvZwIg9CtbuV",
+	"pGi+tEPkDSEsPfaf3f2nZyu5VSJQ75Jshj+9KOQnXByXbt7jI71OgCjdXBv5P0zoURD7EOPXskJHmaNI",
+	"0UB83J4QB9WoijpjFR/zRyGGqQ6pi5D8ZBXxvv+4+9Ew5e3Vu+u/vbm6uP7t7G/Xfz67OIu9NaF3RN2x",
+	"uoe8cK6gsnngdG2s+MtW51jjegtzcYNw/nasOMGyl0nryPmhEpMMayngl75UZW0ASkbnYAtM5FQmcP62",
+	"ys6jHcJLHYoWTFmV+pCqSuHUA30mJGxlr16LhIve6IkTjOzqbEYdlIWKio+xuAXKs6VpguqQtpEtUcjf",
+	"0OOIrihR/KGmul83lmPA91x3qdTxOJdKww7/7937XXh5eQkZOtv0ATEcdcm8qrcPWhn/sQpFCS44qjTk",
+	"vHZsOaFtTNDYXfqShyNc1GE9M1hkIglC2V+EG6umS65ULLX7opD7zYh9mhHXXDYI1sksIyRTWqw54Sky",
+	"CV0sICxtujCYcO9A3etkm2rV+0NIRJb5PgStEHJRWHB6OFZjVRcI8m5YvX3FbARrK2ZjVW/CIk1wm2pn",
+	"YT/S1qJcd23NhUr3yAQ5VD0i2M0B7IyjfiEZR57JxL6lsuQuxymVQc9nudubadLlpRKjvlVweStmRJjq",
+	"q7BjiLRc+C3QjFWlRlz8Zm3zCkD7u6lSHUc+JUsL1A1K46iCHj6Ib0m/9YbezXGs8LNDZWnvce3URkC6",
+	"E+8y+UuVaDWVJufCW0gPWG+jfP435Aq9DXEaBGnKWEllnciykDKeMzRJ5ph8WiJDl+CcSpGKoJGPRSw3",
+	"FVqPzUOLoaXVwa2yl5OlWVb6WPYGBzApZeYaNjcRYKu+7M2Nky5jC8NqT8rekyKKBtENGutNyM0hoVKC",
+	"h6KQ0Sh6MTwYviAfLdycHVSfVtLzGQZ4UOlaP2r1xSuvcE7DDF23/jaE03qFUWU42B/FM3THWUYHsPFY",
+	"7fx69g54MzS/vaObQ35kd3lRwwFS8Cw1g5bE21OrNg7naTSiAzWVNhstNZA+Pzh4SPvoh1C5jk7OT/cO",
+	"Dg6ePSeihgpy9HehcJhq/M8wfpjovHEPfxEK4VRjdPdx247SpbJnT2vpSuFz2MrZrVu+pkDdsjqIbJnn",
+	"wiyiUfTrMi+rBuhdkkROiXxoN218JM/WyMueQcFkIwQILWbDFqzm3RfaPkYGA1AUnc1vkMOk7uIkMXz7",
+	"5vLbyqH/XItuPg+F1r3U6eKBPcxfLYPtDoLIw+q9HLfvdW4Xr++XyoY9w5UW8btHaeQ32eWtsHV34o5F",
+	"j4+eHzyrUyxePp8fPPsOdviADrzQMh668Hx11JbsFKdlViG5qpuYDqwNPD84aLBVZxPSAn4uMHHtqLd6",
+	"GbLVTahrIWbZjMmzV5EwLaxLFyJpqYgyhEh3+zvSvsqe+W7t3isdj7FojdmAbYzGkHfT5233vzBd7ryp",
+	"o9M/wui1gHxXUCrOzeQNqu4ll7U2caxivx6d7uXiPI1h5/Ts1dm7s82H3P8SaiN3G2zkWG1hJP3nl4zk",
+	"qnHYQkv8Sh09PlzR48OHLfYIletXNb/eEe/ptYaTJutWKRbrFangm9/aDZvgtP4GKnLqpeipVKQrRA+W",
+	"oSNusawj9vqSlUwHTOfqvpUHC63bXh/6z94M2W/fBiMYVifDHqR0IZJ+MqUr6+6QOPR6fAt9O2o1jm5J",
+	"4B4N9Xv9HmDMfw09mv42kOUHCwpvfRHme8csnicPMU+bcIBf7ajVx5re4//l9+j2fcvVk9m0RkcfqqIP",
+	"MGcVUli3aidAb4vFe8/r5gpg/Gsryh5xfC5UKLnWxdmxGqutRKbpbg35I2nZGK4UGCsLOFbNBQ49nVp0",
+	"4d5GJnPpYvi9RLNocmvWy5HwxWNeZIokMJ5Ybi5UNXWsQrIpE9aBVjiEY0gySf4zZHJEZjVYpwu4naOq",
+	"Vp3w/VVQOlx4dXxNiU5pEdUApBqrRFhs35WTM6VNyHc2mw0XC3wVzmfteUmtfO6RKLMmE1GxJFpxXF1+",
+	"+huINafItttPshj4gnaVnz5oaXyLRb3FO8+FfSaiT835myB+fn2tlxnTGFo/K1q6xivzMo9GByvtsHc9",
+	"SrxSwRWfaXq4N9M5oScpSMXZW2LaUcU8O9fGofGSwOK3KgVbUaLDSS4rDthYVa2A3pxZyMM2fZrxk9K3",
+	"ah2NmKT9JHr2KBJdeDrUvZyeQEG1yPh2cUV9cKVhKjM6V7u97Mi3RNKU5m3Yga+9NtnSUHnje89sopwF",
+	"JVxpRAafcLGOAtUF94YC993ufsShN/SHbUmDpv3s21Gi1eL2EHqs71H7+PUJy9UOwHtQ1pqr1tEfDg/h",
+	"+QH89PPhj3Dw8x//tKk9kKHdj+KnyZ+Sn9MDfDb94/TZ5HnyIj3EP05XugG7IJCftMe31+lNZm1qLutr",
+	"Wo86zds91xOe/XQQ/lvqM/sQbeieij5un9vdJqtrB779qel8epr07goUaAGiBgotw7EmL7sZejTX4+NR",
+	"k5UlNB1+oaL3TiwpY0htjVX3bjBhDu9n24uEct6C9LTK2nU7uX0/SvjYri+KeV6jwRQy4aoKUTsEC130",
+	"PZcCyCiEmwBwTCSU3PpSZVIJP9SdC6H4maMTw6o/YNjpiYjXZ4m/OrD6piq/QXOrRtJ2d9VSI0g723z3",
+	"JLrcuYrxQHXdVltXf/JhU3D2T0p33xs0ttLHR00cGKBUpUO+zf1r09//MGn8P+qA/hFC+3Ty8PWZz3Z1",
+	"4SSs/E/Ld54sO6UV/3dvKN4E+Mv5+83O8bSbYD+qMvgBd3JeYLgmL17NelhW/Emy4U+aBf+e09/MgFVx",
+	"GDwg79Ji7ox7GFtLO9vL31kz6ys7FP5lbp8Y7z+duX3C1oy1Uvqwckj1s2ofuTEomW8j4M1V1nhU9xS2",
+	"duUBNadIQ88pp3Y86g4jx2oNYJ8sCDxzO+jaW6DDnnuf4PRYtRH7ADTDMILi3szXjfHbIfMtM6P0zqeD",
+	"6wu0S560+rUj37RuKGIYq0A3JhUHd/ddxR1tuNE7qH8fbGK5BZPeZTh14dYA/6af/yWYOlOKKrUrt4XJ",
+	"OlHEhYbo5nvhqn5k6Xu/x0pYiJctUMw/AMI0SZaa5uxc3y7NaJ31Dzx7fZ3pawOhr7ETd9sr/srt7jVW",
+	"INCZwgNm3VOFB19h/f9lmblANPXZZayvMzxl+anfWvf8eETrLgGb7/Ytgg8+t8SFib6SAZ2lyo2GDt6X",
+	"l5fQbnX1Gj0RFuHq4hUnXHo74QlxhXqeVlM5K01zlcDbh5XfVfCXjICr2nOdpchXEktDcveFvnhlsrto",
+	"EN0II8Uk88Idnnd/62HuXGFH+/sTa4ddmNI978vqGKElvnX25XOHm9K+uXyurRvwDUEjZEaexmbCzrlR",
+	"hygcmLRM3p5W66bTfWdtq30F76tmoFplwl3DL/2dBht+2qrVBS8VTMWNLrmM0rPBSek6zfWtz7erzB/v",
+	"/jcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
