@@ -65,7 +65,7 @@ func (d *directoryDriver) Traits() driver.Traits {
 		Requires:        []string{"Email"},
 		CreatesInactive: true,
 		UpdateFields:    []string{"Email", "Name", "FirstName", "LastName", "Password"},
-		MinPageSize:     1, MaxPageSize: maxPageSize, DefaultPageSize: DefaultPageSize,
+		MinPageSize:     1, MaxPageSize: MaxPageSize, DefaultPageSize: DefaultPageSize,
 	}
 }
 
@@ -177,7 +177,3 @@ func toUser(u *User) *driver.User {
 	}
 }
 
-// maxPageSize bounds the pages the Directory asks for. Assumed: the API
-// publishes no maximum; 1000 keeps a page's answer well within the
-// response cap.
-const maxPageSize = 1000

@@ -82,7 +82,7 @@ func (d *directoryDriver) Traits() driver.Traits {
 		DeleteMeans:  "archive",
 		UpdateFields: []string{"Name", "FirstName", "LastName"},
 		MinRoles:     1, MaxRoles: 1,
-		MinPageSize: 1, MaxPageSize: MaxLimit, DefaultPageSize: MaxLimit,
+		MinPageSize: 1, MaxPageSize: MaxPageSize, DefaultPageSize: DefaultPageSize,
 	}
 }
 
@@ -146,7 +146,7 @@ func (d *directoryDriver) ListPage(ctx context.Context, req driver.PageRequest) 
 	}
 	size := req.Size
 	if size == 0 {
-		size = MaxLimit
+		size = DefaultPageSize
 	}
 	archived := false
 	users, err := d.c.ListUsersPage(ctx, off, size, &ListUsersOptions{Archived: &archived})

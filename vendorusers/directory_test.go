@@ -40,7 +40,7 @@ func TestDirectoryCapabilities(t *testing.T) {
 	want := usermgmt.Capabilities{
 		Create: true, Get: true, List: true, Update: true, Activate: true, Deactivate: true, Delete: true, Roles: true,
 		CreateInactive: true, DeleteMeans: "archive", NaturalKey: "username", Requires: []string{"Username", "Password", "Roles"},
-		UpdateFields: []string{"Name", "FirstName", "LastName"}, MinRoles: 1, MaxRoles: 1, MaxPageSize: vendorusers.MaxLimit,
+		UpdateFields: []string{"Name", "FirstName", "LastName"}, MinRoles: 1, MaxRoles: 1, MaxPageSize: vendorusers.MaxPageSize,
 	}
 	if diff := gocmp.Diff(want, newDirectory(t, c, vendorusers.DirectoryConfig{}).Capabilities()); diff != "" {
 		t.Errorf("without a default role (-want +got):\n%s", diff)
