@@ -193,7 +193,7 @@ func TestHollowAnswersAreNotSuccess(t *testing.T) {
 			wrap(strings.Replace(item, `"nameeng":"Developer"`, `"name":"Developer"`, 1)): "nameeng",
 		}
 		if o.element != "roles" {
-			bodies[wrap(strings.Replace(item, `"settings":{"language":0}`, `"settings":null`, 1))] = "userdetails.settings"
+			bodies[wrap(strings.Replace(item, `"archived":false,`, ``, 1))] = "userdetails.archived"
 		}
 		for body, missing := range bodies {
 			t.Run(o.op+" "+body, func(t *testing.T) {
