@@ -2,6 +2,7 @@ package syncari
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -87,7 +88,11 @@ type fetch struct {
 
 func newTokenCache(t *transport.Client, tokenURL, id, secret string, timeout time.Duration) *tokenCache {
 	hc := &http.Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
-		return t.Do(r.WithContext(transport.WithCall(r.Context(), "getToken", transport.Idempotent)))
+		resp, err := t.Do(r.WithContext(transport.WithCall(r.Context(), "getToken", transport.Idempotent)))
+		if st, ok := r.Context().Value(statusKey{}).(*int); ok && resp != nil {
+			*st = resp.StatusCode
+		}
+		return resp, err
 	})}
 	if timeout <= 0 {
 		timeout = usermgmt.DefaultTimeout
@@ -104,6 +109,10 @@ func newTokenCache(t *transport.Client, tokenURL, id, secret string, timeout tim
 		now:     time.Now,
 	}
 }
+
+// statusKey keys, in a token fetch's context, where the status of the token
+// answer is recorded for the errors that report it.
+type statusKey struct{}
 
 type roundTripper func(*http.Request) (*http.Response, error)
 
@@ -166,7 +175,11 @@ func (c *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 
 func (c *tokenCache) fetch(ctx context.Context, f *fetch) {
 	defer f.cancel()
-	tok, err := c.cc.Token(ctx)
+	var status int
+	tok, err := c.cc.Token(context.WithValue(ctx, statusKey{}, &status))
+	if err == nil {
+		err = checkExpiry(tok, status)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.inflight == f {
@@ -184,6 +197,33 @@ func (c *tokenCache) fetch(ctx context.Context, f *fetch) {
 		c.fresh = refreshAt(now, expiry)
 	}
 	close(f.done)
+}
+
+// checkExpiry refuses a token answer whose expires_in (required by the
+// specification, minimum 1) is missing or not a positive number of seconds:
+// x/oauth2 would take such a token as never expiring.
+func checkExpiry(tok *oauth2.Token, status int) error {
+	e := &usermgmt.APIError{Provider: provider, Operation: "getToken", StatusCode: status}
+	var secs float64
+	switch v := tok.Extra("expires_in").(type) {
+	case nil:
+		e.Message = "incomplete answer: missing expires_in"
+		return e
+	case float64:
+		secs = v
+	case int64:
+		secs = float64(v)
+	case json.Number:
+		secs, _ = v.Float64()
+	default:
+		e.Message = "the token answer's expires_in is not a number of seconds"
+		return e
+	}
+	if secs < 1 {
+		e.Message = fmt.Sprintf("the token answer's expires_in is %v: it must be a positive number of seconds", secs)
+		return e
+	}
+	return nil
 }
 
 // refreshAt returns when a token obtained at now and expiring at expiry
@@ -259,7 +299,12 @@ type Token struct {
 // Token returns the access token the client sends, fetching one from the
 // token endpoint (the getToken operation) when none is cached or the cached
 // one is about to expire. Clients configured with a static Token return it.
+// A token answer without a positive expires_in is refused with an
+// *usermgmt.APIError.
 func (c *Client) Token(ctx context.Context) (*Token, error) {
+	if err := transport.CheckContext(ctx, provider, "getToken"); err != nil {
+		return nil, err
+	}
 	if c.auth.tokens == nil {
 		return &Token{AccessToken: usermgmt.Secret(*c.auth.static), Type: "Bearer"}, nil
 	}
