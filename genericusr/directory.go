@@ -131,7 +131,7 @@ func (d *Directory) GetUser(ctx context.Context, id string) (*usermgmt.User, err
 // ListUsers iterates over the users of the directory's account, fetched in
 // one request when the iteration starts.
 func (d *Directory) ListUsers(ctx context.Context, opts *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
-	return directory.Users(d.c.Users(ctx, d.account), toUser, opts)
+	return directory.Users(d.c.ListUsers(ctx, d.account), toUser, opts)
 }
 
 // UpdateUser changes the fields of in that are set. The API keeps one name:
@@ -200,7 +200,7 @@ func (d *Directory) FindUser(ctx context.Context, key string) (*usermgmt.User, e
 	if strings.TrimSpace(key) == "" {
 		return nil, inputError("FindUser", "key", "must not be empty")
 	}
-	users, err := d.c.ListUsers(ctx, d.account)
+	users, err := usermgmt.Collect(d.c.ListUsers(ctx, d.account))
 	if err != nil {
 		return nil, err
 	}

@@ -152,7 +152,7 @@ func story(ctx context.Context, w io.Writer, client *genericusr.Client, account 
 	say(w, "modify", "sent %s: now %q, email %s unchanged", body, u.ContactName, u.EmailAddress)
 
 	// The API lists the users of one account, all in one answer.
-	users, err := client.ListUsers(ctx, account)
+	users, err := usermgmt.Collect(client.ListUsers(ctx, account))
 	if err != nil {
 		return fmt.Errorf("list: %w", err)
 	}
