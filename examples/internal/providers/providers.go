@@ -75,7 +75,7 @@ func List() []Provider {
 				{"DBSYNC_APP_KEY", "partner application key", true},
 				{"DBSYNC_APP_TOKEN", "partner application token", true},
 				{"DBSYNC_COMPANY", "end-user company the users belong to", true},
-				{"DBSYNC_ENV", "environment (default staging)", false},
+				{"DBSYNC_ENV", "environment, e.g. staging (required with DBSYNC_APP_KEY)", false},
 				{"DBSYNC_VERSION", "version (default appcenter-2-2)", false},
 			},
 			Open: func(getenv func(string) string) (usermgmt.Directory, bool, func(), error) {
