@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -294,6 +295,18 @@ type Token struct {
 	Type string
 	// Expiry is when the token expires; zero if the server did not say.
 	Expiry time.Time
+}
+
+// Format prints the token as fmt would without it, with every verb and
+// flag, the AccessToken redacted (see User.Format for why a method is
+// needed even though the field is a usermgmt.Secret).
+func (t Token) Format(f fmt.State, verb rune) {
+	type token Token // the same fields, without this method
+	s := fmt.Sprintf(fmt.FormatString(f, verb), token(t))
+	if verb == 'v' && f.Flag('#') {
+		s = "syncari.Token" + strings.TrimPrefix(s, "syncari.token")
+	}
+	_, _ = io.WriteString(f, s)
 }
 
 // Token returns the access token the client sends, fetching one from the

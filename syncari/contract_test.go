@@ -162,6 +162,31 @@ func TestErrorsNameTheOperation(t *testing.T) {
 	}
 }
 
+func TestTokenErrorsNameGetToken(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{http.StatusUnauthorized, http.StatusBadRequest, http.StatusInternalServerError} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = fmt.Fprint(w, `{"error":"invalid_client","error_description":"no"}`)
+		}))
+		c, err := syncari.New(syncari.Config{BaseURL: srv.URL, ClientID: "id", ClientSecret: "secret", InstanceID: "YUBV99"}, usermgmt.WithRetry(usermgmt.NoRetries()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, call := range map[string]func() error{
+			"Token":     func() error { _, err := c.Token(context.Background()); return err },
+			"ListRoles": func() error { _, err := c.ListRoles(context.Background()); return err },
+		} {
+			var ae *usermgmt.APIError
+			if err := call(); !errors.As(err, &ae) || ae.Operation != "getToken" || ae.StatusCode != status {
+				t.Errorf("%d %s: err = %#v, want an APIError of getToken with the status", status, name, err)
+			}
+		}
+		srv.Close()
+	}
+}
+
 func TestNilContextIsInvalidInput(t *testing.T) {
 	t.Parallel()
 	_, c := setup(t, nil)
@@ -241,11 +266,13 @@ func TestClientFormatShowsOnlyTheBaseURL(t *testing.T) {
 	}
 }
 
-func TestUserFormatRedactsTheSecret(t *testing.T) {
+func TestResultFormatsRedactTheSecrets(t *testing.T) {
 	t.Parallel()
 	u := seedUser()
 	secret := u.ClientSecret.Reveal()
-	for _, v := range []any{u, &u, []syncari.User{u}, struct{ U *syncari.User }{&u}} {
+	tok := syncari.Token{AccessToken: usermgmt.Secret(secret), Type: "Bearer"}
+	for _, v := range []any{u, &u, []syncari.User{u}, struct{ U *syncari.User }{&u}, struct{ R any }{&u},
+		tok, &tok, []*syncari.Token{&tok}, struct{ T *syncari.Token }{&tok}, struct{ R any }{&tok}} {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 			if got := fmt.Sprintf(verb, v); strings.Contains(got, secret) {
 				t.Errorf("%s of %T shows the secret: %s", verb, v, got)
