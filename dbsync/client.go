@@ -84,6 +84,12 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	switch {
+	case cfg.PartnerAppKey.IsZero():
+		return nil, inputError("New", "PartnerAppKey", "must not be empty")
+	case cfg.PartnerAppToken.IsZero():
+		return nil, inputError("New", "PartnerAppToken", "must not be empty")
+	}
 	raw := cfg.BaseURL
 	switch {
 	case raw != "" && (cfg.Environment != "" || cfg.Version != ""):
@@ -107,12 +113,6 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	base, err := transport.ParseBaseURL(provider, raw, o.AllowInsecureHTTP)
 	if err != nil {
 		return nil, err
-	}
-	switch {
-	case cfg.PartnerAppKey.IsZero():
-		return nil, inputError("New", "PartnerAppKey", "must not be empty")
-	case cfg.PartnerAppToken.IsZero():
-		return nil, inputError("New", "PartnerAppToken", "must not be empty")
 	}
 	t := transport.New(transport.Config{
 		Provider: provider,

@@ -120,7 +120,7 @@ Flags:
 func story(ctx context.Context, w io.Writer, client *genericusr.Client, account int64, suffix string) error {
 	// A client prints its URL and the media type of its request bodies
 	// (client.ContentType()), never its credentials, whatever the verb.
-	say(w, "client", "%v", client)
+	say(w, "client", "%v, bodies as %s", client, client.ContentType())
 
 	// AddUser is a POST to /usr/new. The API has no idempotency key, so a
 	// create whose outcome is unknown is never resent: the error matches
