@@ -180,6 +180,8 @@ func (c *tokenCache) fetch(ctx context.Context, f *fetch) {
 	tok, err := c.cc.Token(context.WithValue(ctx, statusKey{}, &status))
 	if err == nil {
 		err = checkExpiry(tok, status)
+	} else {
+		err = unusableToken(err, status)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -225,6 +227,22 @@ func checkExpiry(tok *oauth2.Token, status int) error {
 		return e
 	}
 	return nil
+}
+
+// unusableToken turns the error x/oauth2 returns for a 2xx token answer
+// it could not use (null, {}, no access_token, malformed JSON) into an
+// *usermgmt.APIError of getToken with the status; other errors are kept.
+func unusableToken(err error, status int) error {
+	var re *oauth2.RetrieveError
+	if status < 200 || status > 299 || errors.As(err, &re) {
+		return err
+	}
+	e := &usermgmt.APIError{Provider: provider, Operation: "getToken", StatusCode: status,
+		Message: "the token answer could not be read"}
+	if strings.Contains(err.Error(), "missing access_token") {
+		e.Message = "incomplete answer: missing access_token"
+	}
+	return e
 }
 
 // refreshAt returns when a token obtained at now and expiring at expiry

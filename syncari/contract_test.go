@@ -225,6 +225,27 @@ func TestNewRequiresTheInstance(t *testing.T) {
 	}
 }
 
+func TestHollowTokenAnswersAreNotSuccesses(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`null`, `{}`, `{"token_type":"Bearer","expires_in":10800}`} {
+		c := answering(t, http.StatusOK, body)
+		c, err := syncari.New(syncari.Config{BaseURL: baseURL(c), ClientID: "id", ClientSecret: "secret", InstanceID: "YUBV99"}, usermgmt.WithRetry(usermgmt.NoRetries()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Token(context.Background())
+		var ae *usermgmt.APIError
+		if !errors.As(err, &ae) || ae.Operation != "getToken" || ae.StatusCode != http.StatusOK || ae.Message != "incomplete answer: missing access_token" {
+			t.Errorf("token answer %s: err = %v, want an incomplete-answer APIError of getToken", body, err)
+		}
+	}
+}
+
+// baseURL returns the base URL a client prints.
+func baseURL(c *syncari.Client) string {
+	return strings.TrimSuffix(strings.TrimPrefix(fmt.Sprint(c), "syncari.Client{"), "}")
+}
+
 func TestTokenWithoutAPositiveExpiryIsRefused(t *testing.T) {
 	t.Parallel()
 	for _, expiry := range []string{`0`, `-5`, `null`} {
