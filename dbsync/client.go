@@ -10,25 +10,39 @@ import (
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
 
-// The defaults of Config.Environment and Config.Version: DBSync's staging
-// (pre-release) environment, meant for development.
+// The DBSync environments, for Config.Environment. There is no default: a
+// Config names one (or gives BaseURL), so that a client never talks to an
+// environment its user did not choose.
 const (
-	DefaultEnvironment = "staging"
-	DefaultVersion     = "appcenter-2-2"
+	// Staging is DBSync's staging (pre-release) environment, meant for
+	// development, as the vendor's documentation names it.
+	Staging = "staging"
+	// Production is DBSync's production environment. Assumed: DBSync does
+	// not publish its name (the account manager gives access to it); "www"
+	// is the host of DBSync's cloud application, www.mydbsync.com. If your
+	// account manager names another environment, set Environment to that
+	// name, or BaseURL to the endpoint you were given.
+	Production = "www"
 )
+
+// DefaultVersion is the application-center release used when
+// Config.Version is empty: the one the vendor's documentation names.
+const DefaultVersion = "appcenter-2-2"
 
 const provider = "dbsync"
 
 // Config says where the Partner API is and which partner application calls
-// it. Set either BaseURL, or Environment and Version (or neither, for the
-// staging defaults).
+// it. Set either BaseURL, or Environment (Staging, Production or the name
+// DBSync gave you) and optionally Version; New refuses a Config with
+// neither.
 type Config struct {
 	// BaseURL is the whole REST endpoint, e.g.
 	// "https://staging.mydbsync.com/appcenter-2-2/appcode/v2/partner".
 	// When set, Environment and Version must be empty.
 	BaseURL string
-	// Environment is the DBSync environment, the first label of the host
-	// (e.g. "staging"). Empty means DefaultEnvironment.
+	// Environment is the DBSync environment, the first label of the host:
+	// Staging, Production, or another name DBSync gave you. Required unless
+	// BaseURL is set.
 	Environment string
 	// Version is the DBSync application-center release in the path (e.g.
 	// "appcenter-2-2"). Empty means DefaultVersion.
@@ -70,6 +84,12 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	switch {
+	case cfg.PartnerAppKey.IsZero():
+		return nil, inputError("New", "PartnerAppKey", "must not be empty")
+	case cfg.PartnerAppToken.IsZero():
+		return nil, inputError("New", "PartnerAppToken", "must not be empty")
+	}
 	raw := cfg.BaseURL
 	switch {
 	case raw != "" && (cfg.Environment != "" || cfg.Version != ""):
@@ -77,7 +97,7 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	case raw == "":
 		env, version := cfg.Environment, cfg.Version
 		if env == "" {
-			env = DefaultEnvironment
+			return nil, inputError("New", "Environment", "must be set (dbsync.Staging, dbsync.Production or the name DBSync gave you), or BaseURL instead")
 		}
 		if version == "" {
 			version = DefaultVersion
@@ -94,12 +114,6 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case cfg.PartnerAppKey.IsZero():
-		return nil, inputError("New", "PartnerAppKey", "must not be empty")
-	case cfg.PartnerAppToken.IsZero():
-		return nil, inputError("New", "PartnerAppToken", "must not be empty")
-	}
 	t := transport.New(transport.Config{
 		Provider: provider,
 		Options:  o,
@@ -112,10 +126,10 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	return &Client{api: api, t: t, baseURL: base, cred: &credentials{cfg.PartnerAppKey, cfg.PartnerAppToken}}, nil
 }
 
-// Format prints the client as dbsync.Client{BaseURL: "..."} whatever the
-// verb: never its credentials or its internals.
+// Format prints the client as dbsync.Client{<base URL>} whatever the verb:
+// never its credentials or its internals.
 func (c Client) Format(f fmt.State, _ rune) {
-	_, _ = fmt.Fprintf(f, "dbsync.Client{BaseURL: %q}", c.baseURL)
+	_, _ = fmt.Fprintf(f, "dbsync.Client{%s}", c.baseURL)
 }
 
 // BaseURL returns the endpoint the client calls, without a trailing slash.

@@ -17,7 +17,7 @@ func TestNewBaseURL(t *testing.T) {
 		opts []usermgmt.Option
 		want string
 	}{
-		{"defaults", dbsync.Config{}, nil, "https://staging.mydbsync.com/appcenter-2-2/appcode/v2/partner"},
+		{"staging", dbsync.Config{Environment: dbsync.Staging}, nil, "https://staging.mydbsync.com/appcenter-2-2/appcode/v2/partner"},
 		{"environment and version", dbsync.Config{Environment: "prod1", Version: "appcenter-3-1"}, nil,
 			"https://prod1.mydbsync.com/appcenter-3-1/appcode/v2/partner"},
 		{"environment only", dbsync.Config{Environment: "qa"}, nil, "https://qa.mydbsync.com/appcenter-2-2/appcode/v2/partner"},
@@ -40,28 +40,29 @@ func TestNewBaseURL(t *testing.T) {
 			}
 		})
 	}
-	if got := dbsync.EndpointURL(dbsync.DefaultEnvironment, dbsync.DefaultVersion); got != "https://staging.mydbsync.com/appcenter-2-2/appcode/v2/partner" {
+	if got := dbsync.EndpointURL(dbsync.Staging, dbsync.DefaultVersion); got != "https://staging.mydbsync.com/appcenter-2-2/appcode/v2/partner" {
 		t.Errorf("EndpointURL = %q", got)
 	}
 }
 
 func TestNewRejects(t *testing.T) {
 	t.Parallel()
-	ok := dbsync.Config{PartnerAppKey: "k", PartnerAppToken: "t"}
+	ok := dbsync.Config{Environment: dbsync.Staging, PartnerAppKey: "k", PartnerAppToken: "t"}
 	with := func(f func(*dbsync.Config)) dbsync.Config { c := ok; f(&c); return c }
 	tests := map[string]dbsync.Config{
 		"no key":               with(func(c *dbsync.Config) { c.PartnerAppKey = "" }),
 		"no token":             with(func(c *dbsync.Config) { c.PartnerAppToken = "" }),
 		"URL and environment":  with(func(c *dbsync.Config) { c.BaseURL, c.Environment = "https://x.example", "staging" }),
-		"URL and version":      with(func(c *dbsync.Config) { c.BaseURL, c.Version = "https://x.example", "v" }),
+		"URL and version":      with(func(c *dbsync.Config) { c.BaseURL, c.Environment, c.Version = "https://x.example", "", "v" }),
+		"no environment":       with(func(c *dbsync.Config) { c.Environment = "" }),
 		"environment with dot": with(func(c *dbsync.Config) { c.Environment = "evil.example/x" }),
 		"environment hyphen":   with(func(c *dbsync.Config) { c.Environment = "-staging" }),
 		"version with slash":   with(func(c *dbsync.Config) { c.Version = "a/b" }),
 		"version dot segment":  with(func(c *dbsync.Config) { c.Version = ".." }),
-		"plain http":           with(func(c *dbsync.Config) { c.BaseURL = "http://staging.mydbsync.com/p" }),
-		"credentials in URL":   with(func(c *dbsync.Config) { c.BaseURL = "https://u:p@x.example/p" }),
-		"query":                with(func(c *dbsync.Config) { c.BaseURL = "https://x.example/p?a=1" }),
-		"ftp":                  with(func(c *dbsync.Config) { c.BaseURL = "ftp://x.example/p" }),
+		"plain http":           with(func(c *dbsync.Config) { c.BaseURL, c.Environment = "http://staging.mydbsync.com/p", "" }),
+		"credentials in URL":   with(func(c *dbsync.Config) { c.BaseURL, c.Environment = "https://u:p@x.example/p", "" }),
+		"query":                with(func(c *dbsync.Config) { c.BaseURL, c.Environment = "https://x.example/p?a=1", "" }),
+		"ftp":                  with(func(c *dbsync.Config) { c.BaseURL, c.Environment = "ftp://x.example/p", "" }),
 	}
 	for name, cfg := range tests {
 		t.Run(name, func(t *testing.T) {

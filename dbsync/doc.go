@@ -19,15 +19,15 @@
 // # Creating a client
 //
 // The endpoint is https://{env}.mydbsync.com/{version}/appcode/v2/partner.
-// Give the environment and version (the defaults are DBSync's staging
-// environment, "staging" and "appcenter-2-2"), or the whole URL in
-// Config.BaseURL. The partner application's key and token are set once in
+// Give the environment (Staging, Production, or the name DBSync gave you;
+// there is no default) and optionally the version (DefaultVersion,
+// "appcenter-2-2", when empty), or the whole URL in Config.BaseURL. The partner application's key and token are set once in
 // the Config; the client adds them to every request body. They are
 // usermgmt.Secret values: they print as "[REDACTED]", are never logged, and
 // are scrubbed from error messages even when a server echoes them.
 //
 //	client, err := dbsync.New(dbsync.Config{
-//		Environment:     "staging",
+//		Environment:     dbsync.Staging,
 //		Version:         "appcenter-2-2",
 //		PartnerAppKey:   usermgmt.Secret(os.Getenv("DBSYNC_PARTNER_APP_KEY")),
 //		PartnerAppToken: usermgmt.Secret(os.Getenv("DBSYNC_PARTNER_APP_TOKEN")),

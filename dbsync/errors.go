@@ -75,31 +75,42 @@ type envelope[T any] struct {
 // item is what every result item has: the error messages.
 type item interface{ messages() []string }
 
-// failed returns the typed error for an answer whose items carry error
-// messages, or nil. Every message of every item is kept.
-func (c *Client) failed(ctx context.Context, msgs []string) error {
+// failed returns the typed error for an answer (resp) whose items carry
+// error messages, or nil. Every message of every item is kept.
+func (c *Client) failed(ctx context.Context, resp *http.Response, msgs []string) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	return c.t.APIError(ctx, nil, transport.Failure{Messages: msgs, Kind: classify(msgs)})
+	return c.t.APIError(ctx, resp, transport.Failure{Messages: msgs, Kind: classify(msgs)})
 }
 
 // decode reads a response: a non-2xx answer, or a 2xx answer whose items
-// carry error messages, becomes an *usermgmt.APIError; otherwise the items
-// are returned.
+// carry error messages, becomes an *usermgmt.APIError; an answer without
+// the value array the specification requires (null, {}) is incomplete (see
+// transport.Client.Incomplete); otherwise the items are returned.
 func decode[T item](c *Client, ctx context.Context, resp *http.Response, err error) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
-	env, err := transport.DecodeJSON[envelope[T]](c.t, ctx, resp, readError)
+	body, err := c.t.Read(ctx, resp, readError)
 	if err != nil {
 		return nil, err
+	}
+	var env envelope[T]
+	if !json.Valid(body) {
+		return nil, c.t.Unreadable(ctx, resp, json.Unmarshal(body, &env))
+	}
+	if missing := transport.MissingKeys(body, "", "value"); len(missing) > 0 {
+		return nil, c.t.Incomplete(ctx, resp, missing)
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, c.t.Unreadable(ctx, resp, err)
 	}
 	var msgs []string
 	for _, it := range env.Value {
 		msgs = append(msgs, it.messages()...)
 	}
-	if err := c.failed(ctx, msgs); err != nil {
+	if err := c.failed(ctx, resp, msgs); err != nil {
 		return nil, err
 	}
 	return env.Value, nil

@@ -51,7 +51,7 @@ func Example() {
 	// Output:
 	// registered jdoe as user 5773 of company 9877
 	// registered asmith as user 5774 of company 9877
-	// quota used up: dbsync: registerUser: error: License quota exceeded: 2 of 2 licensed users are registered
+	// quota used up: dbsync: registerUser: HTTP 200: License quota exceeded: 2 of 2 licensed users are registered
 	// again: true
 	// licensed: jdoe Active
 	// [REDACTED]

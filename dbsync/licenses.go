@@ -7,6 +7,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/usermgmt-go/sdk/dbsync/internal/wire"
 	"github.com/usermgmt-go/sdk/internal/transport"
@@ -41,11 +42,24 @@ type License struct {
 	// License the client returns.
 	ErrorMessage []string `json:"errorMessage"`
 	// Extra holds the fields of the item that License does not model, as
-	// they came. They are encoded back by MarshalJSON.
+	// they came, except the write-only request fields (the partner
+	// credentials), which a server may echo and which are dropped. They
+	// are encoded back by MarshalJSON.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
 func (l License) messages() []string { return l.ErrorMessage }
+
+// writeOnlyKeys are the request fields the specification marks write-only:
+// the partner credentials. An answer that echoes one does not get it into
+// a License.
+var writeOnlyKeys = []string{"partnerAppKey", "partnerAppToken"}
+
+// writeOnly reports whether the member name k is a write-only request
+// field, compared without regard to case.
+func writeOnly(k string) bool {
+	return slices.ContainsFunc(writeOnlyKeys, func(w string) bool { return strings.EqualFold(w, k) })
+}
 
 // licenseFields is License without its methods, for encoding.
 type licenseFields License
@@ -70,6 +84,11 @@ func (l *License) UnmarshalJSON(b []byte) error {
 		}
 		for _, k := range licenseKeys {
 			delete(all, k)
+		}
+		for k := range all {
+			if writeOnly(k) {
+				delete(all, k)
+			}
 		}
 		if len(all) > 0 {
 			f.Extra = all
@@ -174,6 +193,7 @@ func (l License) MarshalJSON() ([]byte, error) {
 		return b, err
 	}
 	all := maps.Clone(l.Extra)
+	maps.DeleteFunc(all, func(k string, _ json.RawMessage) bool { return writeOnly(k) })
 	var known map[string]json.RawMessage
 	if err := json.Unmarshal(b, &known); err != nil {
 		return nil, err
@@ -206,6 +226,9 @@ type LicenseFilter struct {
 // transport errors. Its errors never match usermgmt.ErrOutcomeUnknown.
 func (c *Client) LicenseDetails(ctx context.Context, filter LicenseFilter) ([]License, error) {
 	const op = "licenseDetails"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	for _, f := range []struct{ name, v string }{{"Company", filter.Company}, {"UserName", filter.UserName}} {
 		if f.v != "" {
 			if err := validateName(op, f.name, f.v); err != nil {
@@ -237,6 +260,9 @@ func (c *Client) LicenseDetails(ctx context.Context, filter LicenseFilter) ([]Li
 // paginated listings. The one request is sent when the loop starts; an
 // error is yielded once, as the last element.
 func (c *Client) Licenses(ctx context.Context, filter LicenseFilter) iter.Seq2[License, error] {
+	if err := transport.CheckContext(ctx, provider, "licenseDetails"); err != nil {
+		return func(yield func(License, error) bool) { yield(License{}, err) }
+	}
 	return usermgmt.Paginate(ctx, struct{}{}, func(ctx context.Context, _ struct{}) ([]License, struct{}, bool, error) {
 		ls, err := c.LicenseDetails(ctx, filter)
 		return ls, struct{}{}, false, err

@@ -54,6 +54,9 @@ func (u User) messages() []string { return u.ErrorMessage }
 // usermgmt.ErrUnauthorized.
 func (c *Client) RegisterUser(ctx context.Context, u EndUser) (*User, error) {
 	const op = "registerUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if err := validateEndUser(op, u); err != nil {
 		return nil, err
 	}
@@ -83,7 +86,7 @@ func (c *Client) RegisterUser(ctx context.Context, u EndUser) (*User, error) {
 	}
 	// A 200 without the user and without an error proves nothing either way.
 	return nil, &usermgmt.OutcomeUnknownError{Provider: provider, Operation: op,
-		Err: c.t.APIError(ctx, nil, transport.Failure{Message: "the answer names no registered user"})}
+		Err: c.t.APIError(ctx, resp, transport.Failure{Message: "the answer names no registered user"})}
 }
 
 // UnregisterUser unregisters u from the partner application. This reduces
@@ -101,6 +104,9 @@ func (c *Client) RegisterUser(ctx context.Context, u EndUser) (*User, error) {
 // be registered; calling UnregisterUser again is safe.
 func (c *Client) UnregisterUser(ctx context.Context, u EndUser) error {
 	const op = "unregisterUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return err
+	}
 	if err := validateEndUser(op, u); err != nil {
 		return err
 	}
@@ -131,6 +137,9 @@ func (c *Client) UnregisterUser(ctx context.Context, u EndUser) error {
 // that lists no license for the user.
 func (c *Client) AuthenticateUser(ctx context.Context, u EndUser) (*License, error) {
 	const op = "authenticateUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if err := validateEndUser(op, u); err != nil {
 		return nil, err
 	}
@@ -156,7 +165,7 @@ func (c *Client) AuthenticateUser(ctx context.Context, u EndUser) (*License, err
 	if len(ls) == 1 && ls[0].UserName == "" {
 		return &ls[0], nil
 	}
-	return nil, c.t.APIError(ctx, nil, transport.Failure{Message: "the answer lists no license for the user", Kind: usermgmt.ErrNotFound})
+	return nil, c.t.APIError(ctx, resp, transport.Failure{Message: "the answer lists no license for the user", Kind: usermgmt.ErrNotFound})
 }
 
 func validateEndUser(op string, u EndUser) error {

@@ -107,11 +107,10 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	return c, nil
 }
 
-// Format prints the client as genericusr.Client{base URL, content type}
-// with every verb, so that printing it can never reveal the credentials it
-// holds.
+// Format prints the client as genericusr.Client{<base URL>} with every
+// verb, so that printing it can never reveal the credentials it holds.
 func (c *Client) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "genericusr.Client{%s %s}", strings.TrimRight(c.api.Server, "/"), c.contentType)
+	fmt.Fprintf(f, "genericusr.Client{%s}", strings.TrimRight(c.api.Server, "/"))
 }
 
 // ContentType returns the media type the client sends request bodies as.

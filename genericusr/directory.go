@@ -105,7 +105,7 @@ func (d *directoryDriver) GetUser(ctx context.Context, id string) (*driver.User,
 
 func (d *directoryDriver) ListPage(ctx context.Context, _ driver.PageRequest) (*driver.Page, error) {
 	page := &driver.Page{}
-	for u, err := range d.c.Users(ctx, d.account) {
+	for u, err := range d.c.ListUsers(ctx, d.account) {
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +115,7 @@ func (d *directoryDriver) ListPage(ctx context.Context, _ driver.PageRequest) (*
 }
 
 func (d *directoryDriver) FindUser(ctx context.Context, key string) (*driver.User, error) {
-	for u, err := range d.c.Users(ctx, d.account) {
+	for u, err := range d.c.ListUsers(ctx, d.account) {
 		if err != nil {
 			return nil, err
 		}

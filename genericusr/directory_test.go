@@ -98,7 +98,7 @@ func TestDirectoryMapsOntoTheAPI(t *testing.T) {
 	}
 	r := one(t, srv, "modifyUser")
 	checkRequest(t, r, http.MethodPost, "/usr/1", "text/javascript")
-	if string(r.Body) != `{"active":1}` {
+	if string(r.Body) != `{"active":"1"}` {
 		t.Errorf("SetActive sent %s", r.Body)
 	}
 
@@ -270,7 +270,7 @@ func TestIDsStayInTheirPathSegment(t *testing.T) {
 		ctx := context.Background()
 		_, _ = d.GetUser(ctx, "007")
 		_, _ = c.GetUser(ctx, 9223372036854775807)
-		_, _ = c.ListUsers(ctx, 42)
+		_, _ = usermgmt.Collect(c.ListUsers(ctx, 42))
 		var paths []string
 		for _, r := range srv.Requests() {
 			paths = append(paths, r.RawPath)

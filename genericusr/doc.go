@@ -35,7 +35,7 @@
 //	})
 //	name := "John Q. Doe"
 //	u, err = client.ModifyUser(ctx, u.ID, genericusr.ModifyUserInput{ContactName: &name})
-//	users, err := client.ListUsers(ctx, 2)
+//	users, err := usermgmt.Collect(client.ListUsers(ctx, 2))
 //	err = client.DeleteUser(ctx, u.ID)
 //
 // ModifyUser sends only the fields that are set in its input. User is the
@@ -59,7 +59,7 @@
 //
 // Retries follow the usermgmt.RetryPolicy (usermgmt.WithRetry):
 //
-//   - ListUsers, Users, GetUser: reads, retried on 429, 5xx and transport
+//   - ListUsers, GetUser: reads, retried on 429, 5xx and transport
 //     errors.
 //   - ModifyUser (POST or PUT): idempotent (it sets fields to values),
 //     retried likewise.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,7 +40,7 @@ func TestAPIErrorsMapToSentinels(t *testing.T) {
 			return c.DeleteUser(ctx, 404)
 		}, "deleteUser", 404, "Unknown userId Error", usermgmt.ErrNotFound},
 		{"list unknown account", func(ctx context.Context, c *genericusr.Client) error {
-			_, err := c.ListUsers(ctx, 404)
+			_, err := usermgmt.Collect(c.ListUsers(ctx, 404))
 			return err
 		}, "getUserListByAccountId", 404, "Unknown accountId Error", usermgmt.ErrNotFound},
 		{"addUser unknown account", func(ctx context.Context, c *genericusr.Client) error {
@@ -86,7 +87,7 @@ func TestAPIErrorsMapToSentinels(t *testing.T) {
 					Code: "Exception", Message: tc.message, Kind: tc.wantKind}
 				switch status {
 				case 200:
-					want.StatusCode = 0 // a 2xx body that reports an error carries no failing status
+					want.StatusCode = 200 // the status the error came with
 				case 400:
 					want.StatusCode = 400
 				}
@@ -137,9 +138,12 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 	}{
 		{"getUser id 0", func(ctx context.Context, c *genericusr.Client) error { _, err := c.GetUser(ctx, 0); return err }},
 		{"getUser negative id", func(ctx context.Context, c *genericusr.Client) error { _, err := c.GetUser(ctx, -1); return err }},
-		{"list account 0", func(ctx context.Context, c *genericusr.Client) error { _, err := c.ListUsers(ctx, 0); return err }},
+		{"list account 0", func(ctx context.Context, c *genericusr.Client) error {
+			_, err := usermgmt.Collect(c.ListUsers(ctx, 0))
+			return err
+		}},
 		{"users account -2", func(ctx context.Context, c *genericusr.Client) error {
-			_, err := usermgmt.Collect(c.Users(ctx, -2))
+			_, err := usermgmt.Collect(c.ListUsers(ctx, -2))
 			return err
 		}},
 		{"delete id 0", func(ctx context.Context, c *genericusr.Client) error { return c.DeleteUser(ctx, 0) }},
@@ -280,7 +284,7 @@ func TestLenientAnswers(t *testing.T) {
 	t.Run("list as a PHP object", func(t *testing.T) {
 		t.Parallel()
 		c := serve(t, 200, "application/json", `{"10":{"userId":"10"},"2":{"userId":"2"}}`)
-		got, err := c.ListUsers(ctx, 1)
+		got, err := usermgmt.Collect(c.ListUsers(ctx, 1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -288,11 +292,19 @@ func TestLenientAnswers(t *testing.T) {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
 	})
-	t.Run("list null", func(t *testing.T) {
+	t.Run("list empty", func(t *testing.T) {
 		t.Parallel()
-		got, err := serve(t, 200, "application/json", `null`).ListUsers(ctx, 1)
+		got, err := usermgmt.Collect(serve(t, 200, "application/json", `[]`).ListUsers(ctx, 1))
 		if err != nil || len(got) != 0 {
 			t.Errorf("ListUsers = %v, %v; want no users", got, err)
+		}
+	})
+	t.Run("list null", func(t *testing.T) {
+		t.Parallel()
+		got, err := usermgmt.Collect(serve(t, 200, "application/json", `null`).ListUsers(ctx, 1))
+		var apiErr *usermgmt.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || !strings.HasPrefix(apiErr.Message, "incomplete answer") {
+			t.Errorf("ListUsers = %v, %v; want an incomplete answer", got, err)
 		}
 	})
 	for _, body := range []string{"", "true", "1", `{"result":"ok"}`, `"deleted"`} {
@@ -362,7 +374,7 @@ func TestRetries(t *testing.T) {
 		t.Parallel()
 		srv, c := setup(t, nil, nil)
 		srv.Inject(usermgmttest.Fault{Kind: usermgmttest.DropBefore, Operation: "getUserListByAccountId"})
-		if _, err := c.ListUsers(context.Background(), genericusrtest.AccountID); err != nil {
+		if _, err := usermgmt.Collect(c.ListUsers(context.Background(), genericusrtest.AccountID)); err != nil {
 			t.Fatal(err)
 		}
 		if n := srv.Count("getUserListByAccountId"); n != 2 {

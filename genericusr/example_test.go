@@ -40,11 +40,10 @@ func Example() {
 	if _, err := client.ModifyUser(ctx, u.ID, genericusr.ModifyUserInput{Active: &inactive}); err != nil {
 		log.Fatal(err)
 	}
-	users, err := client.ListUsers(ctx, 2)
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, u := range users {
+	for u, err := range client.ListUsers(ctx, 2) {
+		if err != nil {
+			log.Fatal(err)
+		}
 		fmt.Printf("account 2: %s <%s>, active: %t\n", u.ContactName, u.EmailAddress, u.Active)
 	}
 

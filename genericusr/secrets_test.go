@@ -55,7 +55,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	keep(c.AddUser(ctx, add)) // conflict
 	keep(c.GetUser(ctx, u.ID))
 	keep(c.GetUser(ctx, 999))
-	keep(c.ListUsers(ctx, genericusrtest.AccountID))
+	keep(usermgmt.Collect(c.ListUsers(ctx, genericusrtest.AccountID)))
 	keep(c.ModifyUser(ctx, u.ID, modify))
 	keep(c.ModifyUser(ctx, 999, modify))
 	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Operation: "getUser", Status: 500, Times: 10})

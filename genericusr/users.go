@@ -1,11 +1,15 @@
 package genericusr
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
+	"maps"
 	"net/http"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/usermgmt-go/sdk/genericusr/internal/wire"
@@ -71,13 +75,29 @@ type ModifyUserInput struct {
 	Active *bool `json:"active,omitempty"`
 }
 
-// ListUsers returns the users of the account with the given id (the
-// getUserListByAccountId operation, GET /usr/acc/{accountId}). The API
-// does not page: the whole list comes in one answer.
+// ListUsers returns an iterator over the users of the account with the
+// given id (the getUserListByAccountId operation, GET /usr/acc/{accountId}).
+// The API does not page: the whole list is fetched in one request when the
+// iteration starts. usermgmt.Collect turns it into a slice.
+//
+//	users, err := usermgmt.Collect(client.ListUsers(ctx, 2))
 //
 // Retries: a read, retried on 429, 5xx and transport errors.
-func (c *Client) ListUsers(ctx context.Context, accountID int64) ([]User, error) {
+func (c *Client) ListUsers(ctx context.Context, accountID int64) iter.Seq2[User, error] {
+	if err := transport.CheckContext(ctx, provider, "getUserListByAccountId"); err != nil {
+		return func(yield func(User, error) bool) { yield(User{}, err) }
+	}
+	return usermgmt.Paginate(ctx, struct{}{}, func(ctx context.Context, _ struct{}) ([]User, struct{}, bool, error) {
+		users, err := c.listUsers(ctx, accountID)
+		return users, struct{}{}, false, err
+	})
+}
+
+func (c *Client) listUsers(ctx context.Context, accountID int64) ([]User, error) {
 	const op = "getUserListByAccountId"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if err := validateID(op, "accountID", accountID); err != nil {
 		return nil, err
 	}
@@ -86,24 +106,55 @@ func (c *Client) ListUsers(ctx context.Context, accountID int64) ([]User, error)
 	if err != nil {
 		return nil, err
 	}
-	a, err := transport.DecodeJSON[listAnswer](c.t, ctx, resp, readError)
+	body, err := c.read(ctx, resp)
 	if err != nil {
 		return nil, err
 	}
-	if a.fail != nil {
-		return nil, c.t.APIError(ctx, nil, *a.fail)
+	if missing := listMissing(body); len(missing) > 0 {
+		return nil, c.t.Incomplete(ctx, resp, missing)
+	}
+	var a listAnswer
+	if err := json.Unmarshal(body, &a); err != nil {
+		return nil, c.t.Unreadable(ctx, resp, err)
 	}
 	return a.users, nil
 }
 
-// Users returns an iterator over the users of the account, for code written
-// against iter.Seq2 (such as the usermgmt facade). The list is fetched when
-// the iteration starts, in one request, as ListUsers does.
-func (c *Client) Users(ctx context.Context, accountID int64) iter.Seq2[User, error] {
-	return usermgmt.Paginate(ctx, struct{}{}, func(ctx context.Context, _ struct{}) ([]User, struct{}, bool, error) {
-		users, err := c.ListUsers(ctx, accountID)
-		return users, struct{}{}, false, err
-	})
+// read reads a 2xx answer: a body that is not JSON cannot be read, and the
+// API's error object (which it may send with a 2xx status) is an error.
+func (c *Client) read(ctx context.Context, resp *http.Response) ([]byte, error) {
+	body, err := c.t.Read(ctx, resp, readError)
+	if err != nil {
+		return nil, err
+	}
+	if !json.Valid(body) {
+		var v any
+		return nil, c.t.Unreadable(ctx, resp, json.Unmarshal(body, &v))
+	}
+	if f, ok := errorIn(body); ok {
+		return nil, c.t.APIError(ctx, resp, f)
+	}
+	return body, nil
+}
+
+// listMissing names what a list answer lacks: the list itself (null, {}
+// or not a list), or the userId of an item. Besides the documented array,
+// an object keyed by index is a list (see listAnswer).
+func listMissing(body []byte) []string {
+	body = bytes.TrimSpace(body)
+	if len(body) > 0 && body[0] == '[' {
+		return transport.MissingInItems(body, "users", "userId")
+	}
+	var m map[string]json.RawMessage
+	if len(body) == 0 || body[0] != '{' || json.Unmarshal(body, &m) != nil || len(m) == 0 {
+		return []string{"the list of users"}
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	var out []string
+	for _, k := range keys {
+		out = append(out, transport.MissingKeys(m[k], "users["+k+"]", "userId")...)
+	}
+	return out
 }
 
 // GetUser returns the user with the given id (getUser, GET /usr/{userId}).
@@ -112,6 +163,9 @@ func (c *Client) Users(ctx context.Context, accountID int64) iter.Seq2[User, err
 // Retries: a read, retried on 429, 5xx and transport errors.
 func (c *Client) GetUser(ctx context.Context, userID int64) (*User, error) {
 	const op = "getUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
+	}
 	if err := validateID(op, "userID", userID); err != nil {
 		return nil, err
 	}
@@ -134,6 +188,9 @@ func (c *Client) AddUser(ctx context.Context, in AddUserInput) (*User, error) {
 	op := "addUser"
 	if c.usePUT {
 		op = "addUserPut"
+	}
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
 	}
 	if err := validateAdd(op, &in); err != nil {
 		return nil, err
@@ -171,6 +228,9 @@ func (c *Client) ModifyUser(ctx context.Context, userID int64, in ModifyUserInpu
 	op := "modifyUser"
 	if c.usePUT {
 		op = "modifyUserPut"
+	}
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return nil, err
 	}
 	if err := validateID(op, "userID", userID); err != nil {
 		return nil, err
@@ -217,6 +277,9 @@ func (c *Client) ModifyUser(ctx context.Context, userID int64, in ModifyUserInpu
 // calling DeleteUser again is safe.
 func (c *Client) DeleteUser(ctx context.Context, userID int64) error {
 	const op = "deleteUser"
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return err
+	}
 	if err := validateID(op, "userID", userID); err != nil {
 		return err
 	}
@@ -238,21 +301,28 @@ func (c *Client) deleteUser(ctx context.Context, userID int64) error {
 		return err
 	}
 	if f, ok := errorIn(body); ok {
-		return c.t.APIError(ctx, nil, f)
+		return c.t.APIError(ctx, resp, f)
 	}
 	return nil // any other body (true, {}, nothing) is success
 }
 
+// user reads a 2xx answer that should hold a user. An answer without the
+// user's id (null, {}, an object of other fields) proves nothing: it is an
+// error, reporting an unknown outcome for a create or modify.
 func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := transport.DecodeJSON[userAnswer](c.t, ctx, resp, readError)
+	body, err := c.read(ctx, resp)
 	if err != nil {
 		return nil, err
 	}
-	if a.fail != nil {
-		return nil, c.t.APIError(ctx, nil, *a.fail)
+	if missing := transport.MissingKeys(body, "", "userId"); len(missing) > 0 {
+		return nil, c.t.Incomplete(ctx, resp, missing)
+	}
+	var a userAnswer
+	if err := json.Unmarshal(body, &a); err != nil {
+		return nil, c.t.Unreadable(ctx, resp, err)
 	}
 	return &a.user, nil
 }
@@ -339,16 +409,18 @@ func intOrString(v int64) wire.IntegerOrString {
 	return x
 }
 
-// flag returns the API's 0/1 form of b, nil when b is nil.
+// flag returns the API's form of b, the string "1" or "0" as the vendor's
+// example sends it ("active":"0"); nil when b is nil.
 func flag(b *bool) *wire.IntegerOrString {
 	if b == nil {
 		return nil
 	}
-	var v int64
+	v := "0"
 	if *b {
-		v = 1
+		v = "1"
 	}
-	x := intOrString(v)
+	var x wire.IntegerOrString
+	_ = x.FromNumericString(v) // marshalling a string cannot fail
 	return &x
 }
 

@@ -2,10 +2,12 @@ package syncari
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -87,7 +89,11 @@ type fetch struct {
 
 func newTokenCache(t *transport.Client, tokenURL, id, secret string, timeout time.Duration) *tokenCache {
 	hc := &http.Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
-		return t.Do(r.WithContext(transport.WithCall(r.Context(), "getToken", transport.Idempotent)))
+		resp, err := t.Do(r.WithContext(transport.WithCall(r.Context(), "getToken", transport.Idempotent)))
+		if st, ok := r.Context().Value(statusKey{}).(*int); ok && resp != nil {
+			*st = resp.StatusCode
+		}
+		return resp, err
 	})}
 	if timeout <= 0 {
 		timeout = usermgmt.DefaultTimeout
@@ -104,6 +110,10 @@ func newTokenCache(t *transport.Client, tokenURL, id, secret string, timeout tim
 		now:     time.Now,
 	}
 }
+
+// statusKey keys, in a token fetch's context, where the status of the token
+// answer is recorded for the errors that report it.
+type statusKey struct{}
 
 type roundTripper func(*http.Request) (*http.Response, error)
 
@@ -166,7 +176,13 @@ func (c *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 
 func (c *tokenCache) fetch(ctx context.Context, f *fetch) {
 	defer f.cancel()
-	tok, err := c.cc.Token(ctx)
+	var status int
+	tok, err := c.cc.Token(context.WithValue(ctx, statusKey{}, &status))
+	if err == nil {
+		err = checkExpiry(tok, status)
+	} else {
+		err = unusableToken(err, status)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.inflight == f {
@@ -184,6 +200,49 @@ func (c *tokenCache) fetch(ctx context.Context, f *fetch) {
 		c.fresh = refreshAt(now, expiry)
 	}
 	close(f.done)
+}
+
+// checkExpiry refuses a token answer whose expires_in (required by the
+// specification, minimum 1) is missing or not a positive number of seconds:
+// x/oauth2 would take such a token as never expiring.
+func checkExpiry(tok *oauth2.Token, status int) error {
+	e := &usermgmt.APIError{Provider: provider, Operation: "getToken", StatusCode: status}
+	var secs float64
+	switch v := tok.Extra("expires_in").(type) {
+	case nil:
+		e.Message = "incomplete answer: missing expires_in"
+		return e
+	case float64:
+		secs = v
+	case int64:
+		secs = float64(v)
+	case json.Number:
+		secs, _ = v.Float64()
+	default:
+		e.Message = "the token answer's expires_in is not a number of seconds"
+		return e
+	}
+	if secs < 1 {
+		e.Message = fmt.Sprintf("the token answer's expires_in is %v: it must be a positive number of seconds", secs)
+		return e
+	}
+	return nil
+}
+
+// unusableToken turns the error x/oauth2 returns for a 2xx token answer
+// it could not use (null, {}, no access_token, malformed JSON) into an
+// *usermgmt.APIError of getToken with the status; other errors are kept.
+func unusableToken(err error, status int) error {
+	var re *oauth2.RetrieveError
+	if status < 200 || status > 299 || errors.As(err, &re) {
+		return err
+	}
+	e := &usermgmt.APIError{Provider: provider, Operation: "getToken", StatusCode: status,
+		Message: "the token answer could not be read"}
+	if strings.Contains(err.Error(), "missing access_token") {
+		e.Message = "incomplete answer: missing access_token"
+	}
+	return e
 }
 
 // refreshAt returns when a token obtained at now and expiring at expiry
@@ -256,10 +315,27 @@ type Token struct {
 	Expiry time.Time
 }
 
+// Format prints the token as fmt would without it, with every verb and
+// flag, the AccessToken redacted (see User.Format for why a method is
+// needed even though the field is a usermgmt.Secret).
+func (t Token) Format(f fmt.State, verb rune) {
+	type token Token // the same fields, without this method
+	s := fmt.Sprintf(fmt.FormatString(f, verb), token(t))
+	if verb == 'v' && f.Flag('#') {
+		s = "syncari.Token" + strings.TrimPrefix(s, "syncari.token")
+	}
+	_, _ = io.WriteString(f, s)
+}
+
 // Token returns the access token the client sends, fetching one from the
 // token endpoint (the getToken operation) when none is cached or the cached
 // one is about to expire. Clients configured with a static Token return it.
+// A token answer without a positive expires_in is refused with an
+// *usermgmt.APIError.
 func (c *Client) Token(ctx context.Context) (*Token, error) {
+	if err := transport.CheckContext(ctx, provider, "getToken"); err != nil {
+		return nil, err
+	}
 	if c.auth.tokens == nil {
 		return &Token{AccessToken: usermgmt.Secret(*c.auth.static), Type: "Bearer"}, nil
 	}

@@ -35,7 +35,8 @@ type Config struct {
 	// BaseURL + "/api/v1/oauth/token".
 	TokenURL string
 	// InstanceID is sent as the syncariId header on every call: the
-	// instance the calls run against. Client.WithInstanceID overrides it.
+	// instance the calls run against. Required. Client.WithInstanceID
+	// overrides it.
 	InstanceID string
 }
 
@@ -71,6 +72,9 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	case !oauth && cfg.Token.IsZero():
 		return nil, inputError("New", "Config", "no credentials: set ClientID and ClientSecret, or Token")
 	}
+	if strings.TrimSpace(cfg.InstanceID) == "" {
+		return nil, inputError("New", "InstanceID", "must not be empty: every call runs against an instance (the syncariId header)")
+	}
 	tokenURL := cfg.TokenURL
 	if tokenURL == "" {
 		tokenURL = base + "/api/v1/oauth/token"
@@ -99,7 +103,8 @@ const provider = "syncari"
 
 // WithInstanceID returns a client that sends id as the syncariId header
 // instead of Config.InstanceID. It shares everything else, the token cache
-// included, with c.
+// included, with c. Every call of a client with an empty id fails with an
+// *usermgmt.InputError.
 func (c *Client) WithInstanceID(id string) *Client {
 	cp := *c
 	cp.instanceID = id
@@ -127,6 +132,18 @@ func (c *Client) call(ctx context.Context, op string, idem transport.Idempotency
 	return transport.WithCall(ctx, op, idem), inst, &key
 }
 
+// check refuses a call that cannot be sent: a nil ctx, or no instance
+// (WithInstanceID with an empty id).
+func (c *Client) check(ctx context.Context, op string) error {
+	if err := transport.CheckContext(ctx, provider, op); err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.instanceID) == "" {
+		return inputError(op, "InstanceID", "must not be empty: every call runs against an instance (the syncariId header)")
+	}
+	return nil
+}
+
 func inputError(op, field, reason string) error {
 	return &usermgmt.InputError{Provider: provider, Operation: op, Field: field, Reason: reason}
 }
@@ -136,8 +153,8 @@ func readError(_ *http.Response, body []byte) transport.Failure {
 	return failureFromEnvelope(body)
 }
 
-// Format prints the client as syncari.Client{base URL, instance} with every
-// verb, so that printing it can never reveal the credentials it holds.
+// Format prints the client as syncari.Client{<base URL>} with every verb,
+// so that printing it can never reveal the credentials it holds.
 func (c *Client) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "syncari.Client{%s instance=%q}", strings.TrimRight(c.api.Server, "/"), c.instanceID)
+	fmt.Fprintf(f, "syncari.Client{%s}", strings.TrimRight(c.api.Server, "/"))
 }

@@ -35,7 +35,7 @@ func FuzzErrorEnvelope(f *testing.F) {
 	f.Add("", "", "", "", []byte(`{"success":false,"code":{"n":1},"errors":[1,{"message":2},{"message":"m"}],"error":"invalid_client"}`))
 	f.Add("", "", "", "", []byte(`<html>`))
 	const secret = "fuzz secret/1+2=3" // its form encoding differs from it
-	c, err := New(Config{BaseURL: "https://api.example.com", ClientID: "id", ClientSecret: secret})
+	c, err := New(Config{BaseURL: "https://api.example.com", ClientID: "id", ClientSecret: secret, InstanceID: "YUBV99"})
 	if err != nil {
 		f.Fatal(err)
 	}

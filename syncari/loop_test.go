@@ -25,7 +25,7 @@ func TestListUsersStopsOnACursorCycle(t *testing.T) {
 			n, n, next[r.URL.Query().Get("cursorToken")])
 	}))
 	t.Cleanup(srv.Close)
-	c, err := syncari.New(syncari.Config{BaseURL: srv.URL, Token: "t0ken-value"})
+	c, err := syncari.New(syncari.Config{BaseURL: srv.URL, Token: "t0ken-value", InstanceID: "YUBV99"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,17 +32,17 @@ type Privilege struct {
 // ListRoles returns the roles that can be granted.
 func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 	const op = "getRoles"
+	if err := c.check(ctx, op); err != nil {
+		return nil, err
+	}
 	ctx, inst, key := c.call(ctx, op, transport.Idempotent)
 	resp, err := c.api.GetRoles(ctx, &wire.GetRolesParams{SyncariID: inst, ClientRequestID: key})
 	if err != nil {
 		return nil, err
 	}
-	env, err := transport.DecodeJSON[wire.RoleListEnvelope](c.t, ctx, resp, readError)
+	env, err := decode[wire.RoleListEnvelope](c, ctx, resp, true, "id", "name")
 	if err != nil {
 		return nil, err
-	}
-	if !env.Success {
-		return nil, c.notSuccess(ctx, env.RequestID)
 	}
 	out := make([]Role, len(env.Result))
 	for i, w := range env.Result {
@@ -71,6 +71,9 @@ func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 // Assumed: the body is {"userRoles": roles}; the vendor documents none.
 func (c *Client) SetUserRoles(ctx context.Context, userID string, roles Roles) (*User, error) {
 	const op = "setUserRoles"
+	if err := c.check(ctx, op); err != nil {
+		return nil, err
+	}
 	if err := validateID(op, "userID", userID); err != nil {
 		return nil, err
 	}
@@ -90,6 +93,9 @@ func (c *Client) SetUserRoles(ctx context.Context, userID string, roles Roles) (
 // and returns the user.
 func (c *Client) RemoveUserRole(ctx context.Context, userID, roleID string) (*User, error) {
 	const op = "removeUserRole"
+	if err := c.check(ctx, op); err != nil {
+		return nil, err
+	}
 	if err := validateID(op, "userID", userID); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package syncari
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"iter"
@@ -87,6 +88,9 @@ type CreateUserInput struct {
 // second user.
 func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
 	const op = "createUser"
+	if err := c.check(ctx, op); err != nil {
+		return nil, err
+	}
 	if err := validateEmail(op, in.Email); err != nil {
 		return nil, err
 	}
@@ -110,12 +114,22 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 
 // ListUsersOptions filter and page a user listing.
 type ListUsersOptions struct {
-	// PageSize asks for pages of at most this many users. Zero lets the
-	// server choose. Assumed: the API pages with cursorToken and limit, as
-	// an unofficial source says; a server that does not page returns every
-	// user at once, which works too.
+	// PageSize asks for pages of at most this many users, from 1 to
+	// MaxPageSize; zero means DefaultPageSize. Assumed: the API pages with
+	// cursorToken and limit, as an unofficial source says; a server that
+	// does not page returns every user at once, which works too.
 	PageSize int
 }
+
+// Page sizes of a user listing (the limit query parameter). The API
+// documents neither a default nor a maximum (its paging itself is assumed).
+const (
+	// DefaultPageSize is the limit sent when ListUsersOptions.PageSize is
+	// zero.
+	DefaultPageSize = 100
+	// MaxPageSize is the largest limit the specification allows (int32).
+	MaxPageSize = math.MaxInt32
+)
 
 // UserPage is one page of users.
 type UserPage struct {
@@ -128,26 +142,26 @@ type UserPage struct {
 // cursor ("" for the first page).
 func (c *Client) ListUsersPage(ctx context.Context, cursor string, opts *ListUsersOptions) (*UserPage, error) {
 	const op = "getUsers"
-	var limit *int32
-	if opts != nil && opts.PageSize != 0 {
-		if opts.PageSize < 0 || opts.PageSize > math.MaxInt32 {
-			return nil, inputError(op, "PageSize", "must be between 1 and 2147483647, or 0 for the server's default")
-		}
-		n := int32(opts.PageSize)
-		limit = &n
+	if err := c.check(ctx, op); err != nil {
+		return nil, err
 	}
+	n := int32(DefaultPageSize)
+	if opts != nil && opts.PageSize != 0 {
+		if opts.PageSize < 1 || opts.PageSize > MaxPageSize {
+			return nil, inputError(op, "PageSize", "must be between 1 and MaxPageSize, or 0 for DefaultPageSize")
+		}
+		n = int32(opts.PageSize)
+	}
+	limit := &n
 	ctx, inst, key := c.call(ctx, op, transport.Idempotent)
 	p := &wire.GetUsersParams{SyncariID: inst, ClientRequestID: key, Limit: limit, CursorToken: ptr.NonZero(cursor)}
 	resp, err := c.api.GetUsers(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	env, err := transport.DecodeJSON[wire.UserListEnvelope](c.t, ctx, resp, readError)
+	env, err := decode[wire.UserListEnvelope](c, ctx, resp, true, userKeys...)
 	if err != nil {
 		return nil, err
-	}
-	if !env.Success {
-		return nil, c.notSuccess(ctx, env.RequestID)
 	}
 	page := &UserPage{Users: make([]User, len(env.Result))}
 	for i := range env.Result {
@@ -176,6 +190,10 @@ func (c *Client) ListUsersPage(ctx context.Context, cursor string, opts *ListUse
 //	}
 func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
+		if err := c.check(ctx, "getUsers"); err != nil {
+			yield(User{}, err)
+			return
+		}
 		// A cursor seen before means the server is going round in a
 		// circle: stop rather than list the same users for ever.
 		seen := map[string]bool{}
@@ -196,6 +214,9 @@ func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq
 // usermgmt.ErrOutcomeUnknown, and calling it again is safe.
 func (c *Client) DeactivateUser(ctx context.Context, id string) (*User, error) {
 	const op = "deactivateUser"
+	if err := c.check(ctx, op); err != nil {
+		return nil, err
+	}
 	if err := validateID(op, "id", id); err != nil {
 		return nil, err
 	}
@@ -209,6 +230,9 @@ func (c *Client) DeactivateUser(ctx context.Context, id string) (*User, error) {
 // Retries and errors are as DeactivateUser's.
 func (c *Client) ActivateUser(ctx context.Context, id string) (*User, error) {
 	const op = "activateUser"
+	if err := c.check(ctx, op); err != nil {
+		return nil, err
+	}
 	if err := validateID(op, "id", id); err != nil {
 		return nil, err
 	}
@@ -222,19 +246,59 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 	if err != nil {
 		return nil, err
 	}
-	env, err := transport.DecodeJSON[wire.UserEnvelope](c.t, ctx, resp, readError)
+	env, err := decode[wire.UserEnvelope](c, ctx, resp, false, userKeys...)
 	if err != nil {
 		return nil, err
-	}
-	if !env.Success {
-		return nil, c.notSuccess(ctx, env.RequestID)
 	}
 	u := userFromWire(&env.Result)
 	return &u, nil
 }
 
-func (c *Client) notSuccess(ctx context.Context, requestID string) error {
-	return c.t.APIError(ctx, nil, transport.Failure{RequestID: requestID, Message: "the server answered success: false"})
+// userKeys are the fields the specification requires in a returned user.
+var userKeys = []string{"id", "email", "status"}
+
+// decode reads a 2xx answer into the envelope T after checking that it is
+// a success and complete. An envelope with success false is an
+// *usermgmt.APIError carrying the body's message. An answer without a field
+// the specification requires (the envelope's success, requestId, timestamp
+// or result; resultKeys in the result, or in each of its items when list)
+// proves nothing and is an error too (see transport.Client.Incomplete).
+func decode[T any](c *Client, ctx context.Context, resp *http.Response, list bool, resultKeys ...string) (*T, error) {
+	body, err := c.t.Read(ctx, resp, readError)
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	if !json.Valid(body) {
+		return nil, c.t.Unreadable(ctx, resp, json.Unmarshal(body, v))
+	}
+	var probe struct {
+		Success *bool           `json:"success"`
+		Result  json.RawMessage `json:"result"`
+	}
+	_ = json.Unmarshal(body, &probe) // a body that is not an object is reported missing below
+	if probe.Success != nil && !*probe.Success {
+		f := failureFromEnvelope(body)
+		if f.Message == "" && f.Code == "" && len(f.Messages) == 0 {
+			f.Message = "the server answered success: false"
+		}
+		return nil, c.t.APIError(ctx, resp, f)
+	}
+	missing := transport.MissingKeys(body, "", "success", "requestId", "timestamp", "result")
+	if len(probe.Result) > 0 && string(probe.Result) != "null" {
+		if list {
+			missing = append(missing, transport.MissingInItems(probe.Result, "result", resultKeys...)...)
+		} else {
+			missing = append(missing, transport.MissingKeys(probe.Result, "result", resultKeys...)...)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, c.t.Incomplete(ctx, resp, missing)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return nil, c.t.Unreadable(ctx, resp, err)
+	}
+	return v, nil
 }
 
 func userFromWire(w *wire.User) User {
@@ -294,10 +358,13 @@ func validateRoles(op string, r Roles) error {
 	return nil
 }
 
+// copyRoles copies r for a request body. An instance with no roles (nil or
+// empty) is sent as an empty list, which clears its roles: the
+// specification's role lists are arrays, never null.
 func copyRoles(r Roles) map[string][]string {
 	out := make(map[string][]string, len(r))
 	for k, v := range r {
-		out[k] = append([]string(nil), v...)
+		out[k] = append(make([]string, 0, len(v)), v...)
 	}
 	return out
 }

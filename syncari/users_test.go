@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -185,6 +186,9 @@ func TestListUsersReturnsTheSeedUser(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].Method != http.MethodGet || reqs[0].Path != "/api/v1/users" || len(reqs[0].Body) != 0 {
 		t.Fatalf("requests = %+v, want one GET /api/v1/users without body", reqs)
 	}
+	if got, want := reqs[0].Query.Get("limit"), strconv.Itoa(syncari.DefaultPageSize); got != want {
+		t.Errorf("limit = %q, want DefaultPageSize %s", got, want)
+	}
 	checkCommonHeaders(t, reqs[0])
 }
 
@@ -195,7 +199,7 @@ func TestListUsersFollowsCursors(t *testing.T) {
 		srv.AddUser(syncari.User{Email: fmt.Sprintf("u%d@example.com", i)})
 	}
 	var emails []string
-	for u, err := range c.ListUsers(context.Background(), nil) {
+	for u, err := range c.ListUsers(context.Background(), &syncari.ListUsersOptions{PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,6 +210,9 @@ func TestListUsersFollowsCursors(t *testing.T) {
 		t.Errorf("emails (-want +got):\n%s", diff)
 	}
 	reqs := only(srv, "getUsers")
+	if got := reqs[0].Query.Get("limit"); got != "2" {
+		t.Errorf("limit = %q, want 2", got)
+	}
 	var cursors []string
 	for _, r := range reqs {
 		cursors = append(cursors, r.Query.Get("cursorToken"))
@@ -333,16 +340,17 @@ func TestNewValidatesConfig(t *testing.T) {
 		"insecure base URL":    {BaseURL: "http://api.syncari.com", Token: "t"},
 		"credentials in URL":   {BaseURL: "https://u:p@api.syncari.com", Token: "t"},
 		"unparseable base URL": {BaseURL: "://", Token: "t"},
+		"no instance":          {Token: "t"},
 	}
 	for name, cfg := range tests {
 		if _, err := syncari.New(cfg); !errors.Is(err, usermgmt.ErrInvalidInput) {
 			t.Errorf("%s: err = %v, want ErrInvalidInput", name, err)
 		}
 	}
-	if _, err := syncari.New(syncari.Config{Token: "t"}); err != nil {
+	if _, err := syncari.New(syncari.Config{Token: "t", InstanceID: "YUBV99"}); err != nil {
 		t.Errorf("static token with the default base URL: %v", err)
 	}
-	if _, err := syncari.New(syncari.Config{Token: "t"}, usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: -1})); err == nil {
+	if _, err := syncari.New(syncari.Config{Token: "t", InstanceID: "YUBV99"}, usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: -1})); err == nil {
 		t.Error("a negative MaxAttempts was accepted")
 	}
 }

@@ -50,7 +50,7 @@ in-process fake unless DBSYNC_PARTNER_APP_KEY is set:
   DBSYNC_PARTNER_APP_KEY    partner application key (required)
   DBSYNC_PARTNER_APP_TOKEN  partner application token (required)
   DBSYNC_COMPANY    end-user company the users belong to (required)
-  DBSYNC_ENV        environment (default `+dbsync.DefaultEnvironment+`)
+  DBSYNC_ENV        environment, e.g. `+dbsync.Staging+` (required with DBSYNC_APP_KEY)
   DBSYNC_VERSION    version (default `+dbsync.DefaultVersion+`)
 
 Against the real API it registers alice-<time>, bob-<time>, ... and

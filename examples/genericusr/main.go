@@ -121,7 +121,7 @@ Flags:
 func story(ctx context.Context, w io.Writer, client *genericusr.Client, account int64, suffix string) error {
 	// A client prints its URL and the media type of its request bodies
 	// (client.ContentType()), never its credentials, whatever the verb.
-	say(w, "client", "%v", client)
+	say(w, "client", "%v, bodies as %s", client, client.ContentType())
 
 	// AddUser is a POST to /usr/new. The API has no idempotency key, so a
 	// create whose outcome is unknown is never resent: the error matches
@@ -153,7 +153,7 @@ func story(ctx context.Context, w io.Writer, client *genericusr.Client, account 
 	say(w, "modify", "sent %s: now %q, email %s unchanged", body, u.ContactName, u.EmailAddress)
 
 	// The API lists the users of one account, all in one answer.
-	users, err := client.ListUsers(ctx, account)
+	users, err := usermgmt.Collect(client.ListUsers(ctx, account))
 	if err != nil {
 		return fmt.Errorf("list: %w", err)
 	}

@@ -341,10 +341,7 @@ func TestGenericusr(t *testing.T) {
 		"GetUser":    func(ctx context.Context, c *genericusr.Client) (any, error) { return c.GetUser(ctx, id()) },
 		"DeleteUser": func(ctx context.Context, c *genericusr.Client) (any, error) { return nil, c.DeleteUser(ctx, id()) },
 		"ListUsers": func(ctx context.Context, c *genericusr.Client) (any, error) {
-			return c.ListUsers(ctx, genericusrtest.AccountID)
-		},
-		"Users": func(ctx context.Context, c *genericusr.Client) (any, error) {
-			return usermgmt.Collect(c.Users(ctx, genericusrtest.AccountID))
+			return usermgmt.Collect(c.ListUsers(ctx, genericusrtest.AccountID))
 		},
 		"ContentType": func(_ context.Context, c *genericusr.Client) (any, error) { return c.ContentType(), nil },
 		"Format": func(_ context.Context, c *genericusr.Client) (any, error) {

@@ -32,7 +32,7 @@ type AuthenticateUserRequest struct {
 // Error A JSON error body on a non-200 answer. Assumed: the vendor documents no error body (the API reports failures with HTTP 200 and `errorMessage`); modelled as an open object with no known fields, so any JSON object is accepted.
 type Error = map[string]interface{}
 
-// LicenseDetail License detail of one registered user. The identifying fields and `errorMessage` follow the v1 response item (UserResult). Assumed: the license fields are not published; they are modelled as optional fields and the object stays open for fields the vendor returns.
+// LicenseDetail License detail of one registered user. The identifying fields and `errorMessage` follow the v1 response item (UserResult). Assumed: the license fields are not published; they are modelled as optional fields and the object stays open for fields the vendor returns. Assumed: an item never legitimately carries the write-only request fields (`partnerAppKey`, `partnerAppToken`); the SDK drops them should a server echo them.
 type LicenseDetail struct {
 	// CompanyID Identifier DBSync assigns to the user's company; a string of digits, e.g. "9877".
 	CompanyID string `json:"companyId,omitempty"`

@@ -18,7 +18,7 @@ import (
 
 // AddUserRequest The user to create. contactName, emailAddress, defaultAccountId, username and password are required.
 type AddUserRequest struct {
-	// Active Whether the user is active, 1 (active) or 0 (inactive). Optional; defaults to 1.
+	// Active Whether the user is active, 1 (active) or 0 (inactive). Optional; defaults to 1. The SDK sends the string form (`"1"`/`"0"`), as the vendor's only request example of this flag does (`"active":"0"` in modifyUser); the vendor's field table types it int, so both forms are accepted here.
 	Active *IntegerOrString `json:"active,omitempty"`
 
 	// ContactName Name of the user.
@@ -82,7 +82,7 @@ type IntegerOrString struct {
 
 // ModifyUserRequest The fields of a user to change; every field is optional and only the fields present are sent. Assumed: a field left out of the request is left unchanged by the server (the vendor lists the default of every field as "null").
 type ModifyUserRequest struct {
-	// Active Whether the user is active, 1 (active) or 0 (inactive).
+	// Active Whether the user is active, 1 (active) or 0 (inactive). The SDK sends the string form (`"1"`/`"0"`), as the vendor's example does (`"active":"0"`); the vendor's field table types it int, so both forms are accepted here.
 	Active *IntegerOrString `json:"active,omitempty"`
 
 	// ContactName Name of the user.
@@ -104,7 +104,7 @@ type ModifyUserRequest struct {
 // NumericString An integer written as a JSON string of decimal digits with an optional leading minus (for example `"1"`).
 type NumericString = string
 
-// User A Revive Adserver user as returned by the API. Numbers come back as JSON strings. The vendor may return further fields; clients must ignore those they do not know.
+// User A Revive Adserver user as returned by the API. Numbers come back as JSON strings. The vendor may return further fields; clients must ignore those they do not know. Assumed: `userId` is always present in a returned user (every vendor sample carries it; a user without its id cannot be read, changed or deleted), so an answer without it is not a user.
 type User struct {
 	// Active Whether the user is active, 1 (active) or 0 (inactive).
 	Active *IntegerOrString `json:"active,omitempty"`
@@ -143,7 +143,7 @@ type ErrorResult = ErrorResponse
 // UserListResult The users of an account, as a bare JSON array.
 type UserListResult = UserList
 
-// UserResult A Revive Adserver user as returned by the API. Numbers come back as JSON strings. The vendor may return further fields; clients must ignore those they do not know.
+// UserResult A Revive Adserver user as returned by the API. Numbers come back as JSON strings. The vendor may return further fields; clients must ignore those they do not know. Assumed: `userId` is always present in a returned user (every vendor sample carries it; a user without its id cannot be read, changed or deleted), so an answer without it is not a user.
 type UserResult = User
 
 // AddUserBody The user to create. contactName, emailAddress, defaultAccountId, username and password are required.

@@ -208,7 +208,8 @@ type TokenResponse struct {
 	// SDK never logs.
 	AccessToken string `json:"access_token"`
 
-	// ExpiresIn Lifetime of the access token in seconds (10800, i.e. three hours).
+	// ExpiresIn Lifetime of the access token in seconds (10800, i.e. three hours). Always positive: an
+	// answer without a positive lifetime is not a usable token.
 	ExpiresIn int `json:"expires_in"`
 
 	// RefreshToken The refresh token. A secret that the SDK never logs.

@@ -24,7 +24,7 @@ import (
 
 // AddUserRequest The user to create. contactName, emailAddress, defaultAccountId, username and password are required.
 type AddUserRequest struct {
-	// Active Whether the user is active, 1 (active) or 0 (inactive). Optional; defaults to 1.
+	// Active Whether the user is active, 1 (active) or 0 (inactive). Optional; defaults to 1. The SDK sends the string form (`"1"`/`"0"`), as the vendor's only request example of this flag does (`"active":"0"` in modifyUser); the vendor's field table types it int, so both forms are accepted here.
 	Active *IntegerOrString `json:"active,omitempty"`
 
 	// ContactName Name of the user.
@@ -88,7 +88,7 @@ type IntegerOrString struct {
 
 // ModifyUserRequest The fields of a user to change; every field is optional and only the fields present are sent. Assumed: a field left out of the request is left unchanged by the server (the vendor lists the default of every field as "null").
 type ModifyUserRequest struct {
-	// Active Whether the user is active, 1 (active) or 0 (inactive).
+	// Active Whether the user is active, 1 (active) or 0 (inactive). The SDK sends the string form (`"1"`/`"0"`), as the vendor's example does (`"active":"0"`); the vendor's field table types it int, so both forms are accepted here.
 	Active *IntegerOrString `json:"active,omitempty"`
 
 	// ContactName Name of the user.
@@ -110,7 +110,7 @@ type ModifyUserRequest struct {
 // NumericString An integer written as a JSON string of decimal digits with an optional leading minus (for example `"1"`).
 type NumericString = string
 
-// User A Revive Adserver user as returned by the API. Numbers come back as JSON strings. The vendor may return further fields; clients must ignore those they do not know.
+// User A Revive Adserver user as returned by the API. Numbers come back as JSON strings. The vendor may return further fields; clients must ignore those they do not know. Assumed: `userId` is always present in a returned user (every vendor sample carries it; a user without its id cannot be read, changed or deleted), so an answer without it is not a user.
 type User struct {
 	// Active Whether the user is active, 1 (active) or 0 (inactive).
 	Active *IntegerOrString `json:"active,omitempty"`
@@ -149,7 +149,7 @@ type ErrorResult = ErrorResponse
 // UserListResult The users of an account, as a bare JSON array.
 type UserListResult = UserList
 
-// UserResult A Revive Adserver user as returned by the API. Numbers come back as JSON strings. The vendor may return further fields; clients must ignore those they do not know.
+// UserResult A Revive Adserver user as returned by the API. Numbers come back as JSON strings. The vendor may return further fields; clients must ignore those they do not know. Assumed: `userId` is always present in a returned user (every vendor sample carries it; a user without its id cannot be read, changed or deleted), so an answer without it is not a user.
 type UserResult = User
 
 // AddUserBody The user to create. contactName, emailAddress, defaultAccountId, username and password are required.
@@ -1297,65 +1297,68 @@ func (sh *strictHandler) ModifyUserPut(w http.ResponseWriter, r *http.Request, u
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FvvbtxIcn+VQueAlRBqJPmcAzL6kMixkfPdxhZsGffBo4A9ZM2wd8luprspaSIMkIfIE+ZJgqpucjgk",
-	"Ryv7ZGBvz980/NOsP7+q+lV160FkpqqNRu2dmD+IWlpZoUfLvy6zzDTav83pR44us6r2ymgxF29zMCvw",
-	"BYIMD8FdYRxC49A6kBahVM5jPhOJwHtZ1SWK+YtEKHq5lr4QidCyQjEXsvtKIiz+V6Ms5mLubYOJcFmB",
-	"laTPr4ytpBdzobT/w0uRCL+pMfzENVqxTcT9ydqcxEVb0V/TjU8O7eNKkNh7or6cFLUJCz2jnCzaa7Hd",
-	"hjXR+VcmVxjMn+d0+5XJN/QzM9qj9vSnrOtSZZLUOP3JkS4PO9HDkzLz78In/mQKDa8NikTkuJJN6Xt+",
-	"PU8EVlKVl3lu0TkxFz8VepYb/Ne43iwzlUhELZ27MzYXc+HReZGwLaISfGXbt8LvLK7EXPzD6Q5ep+Gu",
-	"O41qfQjqsuoe7/3pT/JWBu/8bauzTQYwuy4QNN4FkAH9ukWdG/uDgyiVA4c6h/TfgotPrjc1zmFglRTu",
-	"lC9Awp8+vn8HS5NvLkB5BzlWBrJSofa8jIN0iI90Bq+MLyCT1m4Y8E5WGBbKTdZUqP1sBOttIv7D5Gq1",
-	"+ToUysyrW7LnmUgO+BAqWl9h/lRnmm/tzZ3CT8fnb0bRSeSuFJa5A28gK6Re498UgjmtutpoF1LqG2uN",
-	"/YCuKf2XgRnpRfqjQufkmlO3/lmbOw2hKAAvvcv3b+4zDGbcPtknrXQs75Q/LjWwIMEHZEBQrrWnWf6E",
-	"mY8m1pDykylUWC3RJrAytnUWpA+LoNFCzB8WLPJCzBc7oRciWbSq8p0pZRdiu01ncOlcU2E+Z68EXEBu",
-	"0IE2vvMN3/zj9fUVOC994yAzOToqvyyHu6AIwbLEHKQDqTfw8v7+9J/u79vnj2iBNMZOCq1Xj0eQCiVd",
-	"OXCFrJEwcX8ig4hdWiPY/6ic/3IkfO6F+/nBcJ+McvFCfHmc66Ysk5Z3zMWL86mYv3kqwFq9D8V6YG/7",
-	"xC5hh8CSOB0bWVor2cr0dESdG8CgdQ/08wFjdWDci0nUkM8RlD/sva+J4V+f477Eb5P5gH0w8lDwyQze",
-	"NRT6FGsVwlJmP9OD/ITzVuk1BVrODmjlZheVd3LjgBT4Rl7dXzVa8AcHt7JsKCn4Ai34QrbpJoGhUxII",
-	"zmQFOuHJAKosG+etpLsJLDGTjcOeOD84qJtlqVyBOdUQSoekwXJp8VbJ2LIMQdd5qk/M28I56ivaUOKi",
-	"aVF6nEEPbwn0wTSlXAuUsXptfSMha2tqtD52Cy26H4Qsy/crTlWPYeptaEje24+MBc4iURJmJPsq/aXA",
-	"6JWoGtksC0Y+h6Pw5zEYC2dwpHT8PYP3vIAsL1otmUmczwj7eyE4tCFdHXZnsbS6KPBUrP512h9uDn9w",
-	"rQJtXgww2XVyr/dl4cZzP2kMVXxDd0GG25P67dLJ8N2rFhR9E8FbH/iAw8wi1VwZCu/H138GjbdooTRr",
-	"/lTXpnafGH4+EXdWeXyvy03b5d6fhIW7TLxLaEP5PsU7E2pt+yzt8x4KBhabcHDvmz3z3HQfCamPbPca",
-	"S/S4Xyv2ZXwV2YIE12QZOrdqSsj5tTlTEE6VnJTgaI8+kfrpcUJw18YXSq8DI5OlJ+EI+w6WWJo7yAyZ",
-	"nWwf1yNBEw5syrAh4ZbmDikRW9OsC0jphlyW+AXkSjkmPwk4A9oE7kNrq6o2LqSLdtXWm0ZjDJRhUYlc",
-	"ypQo9YA4suY9p8anxDY5sIzmGrQHudw0JEa3Rnjk8BIBOFMBcuCFfSa8iRS4H2IdTA6s0HEcej2UJXpb",
-	"eawmAvlyDyuc2+J3eB1OLmMawxz6NXqpyukSwsyYEw8948Ypv+tFhm//samkPrEoc3J4WAji0wOHThH7",
-	"dDIZhQvDT/1Z6byj8YO1u3YinU4Do5jdb4DGCZP1YJJv0TdWYw7L0A1eXr39di3OyPBdN/i0YtP39LjQ",
-	"dK4O+dpkWWO5wk+aKBauQO2moAhx0giUvj3qQA57sTjIZefp8V50Hp5bDmvmYx/vSs/l1VuWBB2gYgox",
-	"ksf0rwV4EKJyzFQlS8jVWlGD0eLCxSGAjuxWuo7OHqWLSLnZoy/OFyI9voA4WXVQyU2YU0RRSOnQWQ7n",
-	"Ge0cYjEqQQsxP085f6eLSLr4Y2f0rV7CDim/tUcUIUxTiEJg7Uln3VRoVRY1SDitG11uIA1Lpwzqu0Jl",
-	"Rb8EuMLcOTD6EMXthh6E5s48tJQsy8gZKnL7rgg8gS292yXqx55+F3TqMatx8huPnyZTYBw+cZHuGDWP",
-	"oS6igYNBlQMTmSa7hk3odwvUFh0VSqLQ9EfPTzIuUeLKg2l8y6hajykXbjU6fLhLOQ4tlfYefHjPw/HN",
-	"lixSZuzJKR0suBAvxPG3ovDPQNu/s/O/Z3a+X3Omonc/wr+sCB1K8N3gsgvkEmVOj1ZKN25QtRaCczvH",
-	"kPTEusVc/OfJv3w+O/nnm3/83ZS7eIgylhU+4K26RbjMY0BznEg3RTGeMFLpj8e53oRlYNXYUHI4IV3E",
-	"cbeDqqEcs9bGUgo3IZFvIDdcCoiRfM8Tf2d54jrSppATAn4cKB+awNDM9AZ1XW1rZ3ZPzDPxOYJZJe3P",
-	"mEOXUqBAixPMIrSezKB6ohzFLx+D0jvmcSiPDdvQYV67PzEV9Vm134j5SpbuUGr7lkBJQDqn1npY7cMW",
-	"k8z38+54O/+5km9vr+LwmDHwI/34wH6vff3lWfOwg90mwmHWWOU3H+nBkIiW0qnssvHFRAt6fX0Fr+g+",
-	"yMYXqH0cEIc8TybNLOZ0XZaR4U1m4qOUPmCs+m9+fR4XXUqHf3h51Jp53iLsmEj49XCk/YSay/rzSIPW",
-	"3/mm8L4Os3elV2banVBJLdfIs5ha2o5DDhX68ObjNYX2nJlih7aRAwliSRwdJwvNm8cbJrZhPNV7a/QN",
-	"pZ2XZcnGmsGb2IXsrgUkO954pXY3M/UGzGqhuzbaGZaMLAyfPvzYSzXstcZ5U3EupdcL4/xsoRf6mvfc",
-	"aszUqvW0clBInZ+0JGBlTbXfp7QTrPA8VXjSrFpX/mRtehlqoXdD+xiQYY0ZfPTSs+VdPILUc0+YuitN",
-	"rLsl/AvBXUCjM6NXylaYL7TSK7SoM3QXofzK0pneXjPee9SOFkw7MjQHnoVFa20gkxqWCCvT6JxdlRlr",
-	"MfOYzxZ6aozXakQKwi1aXj+2xCueBijHdYAWI2/V0hdd82s0XkBKkJzFd9OFZqjXpcywMGWOlh3zF2WR",
-	"DHFLsWb0zuhDW857bSOZaLihFLaLQo+zd3+hOUs4ONIGUN9iaWo8vug69H5ZeGQzqs/wFjp9GPXyyWQ3",
-	"vhAv+FavFw/PthlgEXbjtulxmLuOxwFR0IXejSh6AwoXJxT7vTpPJEKLuOQjW11zSc+mo6MPSpOpF3p0",
-	"cuJiPyQoqJ5yICLpNu8YI3GisDS+4MKiPJVYcSgDwf/9z/+G/LpLXSIREUpiLs5nZ5PU39SoZa3EXPx+",
-	"djb7feDfBVeD08bZU5llpw/dkb4tXV/jRPH6d/SA98p5YvghnS03UFtzq5j0948Wvn1Ntg406OBOdGTe",
-	"DjHvEO7i5iY1Fg7S07pZdkJ+7oS8SWHZ+C4htj1Ga97OMzyX036QtIghpZOrJnFuoygzyTilJx4fXswx",
-	"K6UNRKm7ypvFa/Rt1X+1udw7Htk7y/Li7OxQLe+eOx2cdNj29vh+6dX+WRmu/01VSbsRc/HjI8WLsCfX",
-	"Tsw/c2V04oYZ8O5Y6QGmtnvkdKfxll5m22q84/OpZooIXeb55AG7AQ4q9IWJM5ir9x+vT68+XS/ERfCL",
-	"Cs/QdR4LJpDKsM171VD0xtufwt0dieFjSDySJrwssZC3yjT22Td8L9od7+Goa39f9QtO48RNry417x/B",
-	"Yf724uxsj65Jqhm9Yx/JsE+OyB1DOtpS9I+5bg5jsHcS9rR/DHb7tTHwrPgnvMkOcXBEoDkeA38qfdbN",
-	"N8ZvC1Cz6gCcfkfr16H1qvG/UcB+ehpe2+z7EIjYNkCXOpAxiMN++35NfyYH12gr5Zy6xXIz9na3U8+4",
-	"ntqoZ/6mgWcKcZvc2HaVl2EVbSCeJBvDIe+OEhyowU89gzb8Z4HH+vDR+YVHzuzBnXSxNcx7Z0OJ3y4x",
-	"6s02+MUzDQOPLQ8fkWhnR7tu4rHDB+NM+OLs5SMnp3oKdUQsUlim2NqwbD1x92XZ72wuWrKVh3ZNeuKR",
-	"JlclIa5FHs88iUYfEvkZIjFGSdjNelrJeBp93jHkboY7eSrwYnTerz9mDJpPslHxq8hkpPch430x0Yz/",
-	"F7S9SQ4Qy7BLOTT0sxHMqtsE/UqO+WZ6CzT4eK9/HG6IKh/3Ud23LMLtfz18XRXemedrqvDgX1d+HYU4",
-	"Ako+E3H8FvjsE8idB9LvaOwH628WkE8lhr39AM60vZ2Azzf8DwlcrN3E+cLr8RD58Rn29fQwmue368bu",
-	"ij3pcAFp4X3t5qenslaz3vF8TrAd8npTUp5hPzaXbuJ2VmNLMRcPJMsnW25FIm6lVXJZdrshdD2EafSM",
-	"OCCMGFK5V62CceugZ6GDM7yjsGeRBAUkz503YdxVW1yp+4R4krdSlZQdXCldQQzvMfvNiGfedBD4pd2O",
-	"o+lZVdLGUQKxl0pgF0AJ7Bg1b+H3ds+c2N5s/z8AAP//",
+	"7FvdbtxKcn6VRmeBIyHUjOR1FsjMRSLHRta7J7Zgy9gLUwF7yJphn0N2M91NSRNhgDxEnjBPElR1k8O/",
+	"kcdeCfA58J3En2b99VdfVdc88FSXlVagnOWLB14JI0pwYOi/yzTVtXJvM/wnA5saWTmpFV/wtxnTa+Zy",
+	"YMI/xO5ybYHVFoxlwgArpHWQzXjE4V6UVQF88SLiEl+uhMt5xJUogS+4aL8ScQP/VUsDGV84U0PEbZpD",
+	"KfDza21K4fiCS+X+9JJH3G0r8P/CBgzfRfz+bKPPwqKN6K/xxicL5nElUOyeqC8nRa39Qk8oJ4n2mu92",
+	"fk2w7pXOJHjzZxnefqWzLf6bauVAOfxTVFUhU4FqzH+xqMvDXnT/pEjdO/+Jv+hcsdcaeMQzWIu6cB2/",
+	"XkQcSiGLyywzYC1f8F9yNcs0/GtYb5bqkke8EtbeaZPxBXdgHY/IFkEJurLrWuEPBtZ8wf9hvg+vub9r",
+	"50GtD15dUt3BvZv/Im6F985vW51dNAiz6xyYgjsfZAz/uwWVafOTZUEqyyyojCX/5l18dr2tYMEGVknY",
+	"nXQ5E+wvH9+/YyudbZdMOssyKDVLCwnK0TKWJcP4SGbslXY5S4UxWwp4K0rwC2U6rUtQbjYK613E/0Nn",
+	"cr39tigUqZO3aM9zHh3wIStxfQnZsc7Uz+3NvcLHx+fvRtHJyF1LKDLLnGZpLtQGflMRTLBqK62sh9Q3",
+	"xmjzAWxduK8LZsAX8Y8SrBUbgm71q9J3ivmkwGjpPd6/uU/Bm3F3tE8a6UjeKX9cKkaCeB+gAZm0jT31",
+	"6hdIXTCxYgk9mbASyhWYiK21aZzFkofYaxTzxUNMIsd8Ee+FjnkUN6rSnSllY77bJTN2aW1dQrYgr/i4",
+	"YJkGy5R2rW/o5p+vr6+YdcLVlqU6A4vpl+SwS9whUBSQMWGZUFv28v5+/k/3983zJ7hAEvZOwhqvno5C",
+	"yqd0aZnNRQUYE/dnwovYwhqG/c/Suq+PhM+d7X5xcLtP7nL+gn/9Pld1UUQN71jwFxdTe/7m2ABr9D60",
+	"1z176xO7iBzCVsjpyMjCGEFWxqdD1NlBGDTuYV08oFgdGHc5GTXoc2DSHfbet+zh789xX+O3STwgH4w8",
+	"5H0yY+9q3Pq410pgK5H+ig/SE9YZqTa40TJyQCM3uai4E1vLUIFn8mp/1WDBnyy7FUWNoOByMMzlooGb",
+	"iA2dEjHvTFKgFR4NIIuits4IvBuxFaSittAR5yfLqnpVSJtDhjkE4RA1WK0M3EoRSpZh0LWe6hLzJnGO",
+	"6opmK1HSNCAczFgn3iLWDaYp5ZpAGavX5DcUsjK6AuNCtdBE9wMXRfF+TVD1WEy99QXJe/ORYoFQpK/G",
+	"33IIngjqoJ1Sb9gLduL/PGXasHN2IlX4f8be0wKiWDaaEXu48Enr4+u/hhxPSZy+jbmpZCdJzC9insyT",
+	"mJ/HPDmluO55Tqtiy0Kd1CazBu/Xhdj4YMOVvDSUu3AxJpXnYER5Tpf9dYnjMCdWBTBMhpZJxyRin9Vs",
+	"hbwDJfR1rUgxR0LGcjAwwz3cg5JhLODVYZUZKIINhp/CnKfzYr/I/ck2Tmnw3Yf7viJ93ZeFCug++A1V",
+	"fIN3mfC3J/Xbw+Lw3asmuLsmYm+d5zUWUgPIHYQnEBg8Cm7BsEJv6FNtud1+Yvj5iN8Z6eC9KrZNtX5/",
+	"5hduM8oemIfyfQp3JtTaddnm514UDCw24eDONzvmuWk/4iEcbfcaCnDQz3l9GV8F1iOYrdMUrF3XBcvo",
+	"tQVRKYJ8Ald20qOBqD7uM20QoHOpNn6TisKhcLiDLFtBoe9YqtHsaPuwHgoaEUBhpvCJo9B3gAnF6HqT",
+	"swRv4J76CpIoLZE42nhKew6Ha8uy0tbDXrNq402tIGyUYXIMnFAXINSAAJPmHaeGp/guOrCMolzaC7lM",
+	"1yhGu4Z/5PASPnCmNsiBF/qMfhuofHeLtWFyYIWWq+HrPr3i29JBObGRL3uxQtgWvkPrELiM6RjVAq/B",
+	"CVlMp0Ji+AQ8+Iwdp662phq+/ee6FOrMgMgImmkhFp4eOHSqQEkmwchfGH7qr1JlbTkyWLsti5JpGBjt",
+	"2X4hNwZM0oOKFQOuNgoytvJV7eXV2+cr1UaGb6va45JN19PjRNO62uO1TtPaEFOZNFFIXJ6iToUiCx1T",
+	"hvDtQHmS29mLAyy7SE57u/Nw/3WYMx/7eJt6Lq/ekiRgGUiiRSN5dPdaYDZ6zTJIZSkKlsmNxEKpiQsb",
+	"mhkqsHRhW1qOBMa7jzz6AmnR6bJhPpaVYuv7LUEUz5/cRF+m6afEoxQU88VFQvg9ZkunHcD2kN/YoyFf",
+	"njF5LoQ6q7oEI9OgQUSwTmwt8UsnFNR3uUzzbgqwub5DWneIqrfNG4zm1jy4lCiKwBlKdPs+CRzBlt7t",
+	"gfqxp995nTrMagx+4zbaJASGJhol6bYyoHbaMhjYG1RapgN7JteQCd1+gcqAxUSJRBT/6PhJhCUKWDum",
+	"a9cwqsZj0vpbtfIfbiHHgsHU3gkfOrvx1Lshi4iMHTmFZTEl4piffs+lyN9dcTTb6FBd8aOS+FFJPEUl",
+	"0c+PU0jTR6OvS5iHklHbLG5BpwCR4aOlVLUdZFi/Wfx+Fw4rBL7g/3n2L5/Pz/755h//MOUualyNZWUf",
+	"4FbeArvMAvjQnhZ2ig4d0cbqHklQbvTLsHVtfHok8FyGIwbLyhrxcKO0wXSjfdLZskxT2kL21MHVxCfi",
+	"pNMaa1BYKib2IpMOJx4lm/TmLYd5XhIULBv8R8MjSKMTZMZSofDTK4RrkUWsgWiskqiQy04JQYRiQtm7",
+	"3gIoGL4sWlT4TtH4B8I9B8JdB3Lq0cxHI4aaL7V9yTgRu6Lp8B6JkOE5DLRSmF8hYy0YUv6a4G8+aRJP",
+	"7YhyEr58itun5XeHEHhY7A8R+f5Ml1jNVm7LF2tR2EOg/JyBgrTByo0acip/ICmyfsYYD388TQMqaHlz",
+	"TDJpD4IO9q49WVWPnwL1eglfPsAYthN2EbeQ1ka67Ud80OPVSliZXtYun+gHXF9fsVd4n4na5aBcOHXw",
+	"iQwtnxrI8LooAt2eTDUnCX5AG/nf9PoiLLoSFv708qTxxqIJxNMkcMneOckRpIL0p/4Srr93Ye5c5Q90",
+	"pFrraa+zUiixAWqMVcK0hH6o0Ic3H68RARZE29ugHDkwZBY6j4hi5bvhVGX4FNN5a/QNqawTRUHGmrE3",
+	"oSTcX/MBbymd6TvFUl1tmV7Hqu1pWE2SoYXZpw8/dxCJvFZbp0uCXHw919bNYhWrazrIrSCV68bT0rJc",
+	"qOysYTlro8s+B2/aif55pDCoWbkp3dlGd4AsVvuToLBv/Roz9tEJR5a3Ya6t4x5/lCMVlkANS4g5Mfpa",
+	"pVqtpSkhi5VUazCgUrBLzy9EYXVngAHuHSiLCybtBl0wakwGa22RFyApWOtaZeSqVBsDqYNsFqupnmqj",
+	"ESrIbsHQ+qE/sabWjLSULnAx9FYlXN52IrSCJUswJGfh3SRWFOpVIVLIdZGBIcf8TRpAQ9ziXtNqb/Sh",
+	"LRedGh5NNDyl9GeQvuDs3Y8VoYRlJ0ozULdQ6ApOl227pJs9Hjnh7FLYWCUPo8ZKNNkaifkLutUp9/yz",
+	"DQLE/oh3R0WjyiZ6M0HQWO37RZ1ukQ3ton7jhNpDvl5f0RxgW+njs8lonkYqNHWsRuM4g7IUN9UxUzZR",
+	"eyJMMRLaO1i3Uv6RDjMxP4RA7P/+5389vu6hi0c8hBJf8IvZ+WQ60hUoUUm+4H+cnc/+6AuMnLLBvLZm",
+	"LtJ0/tDOie7w+gYmkte/g2NwL63DEsbD2WrLKqNvJVU13XnVt6/R1p4tHRxvCKWFBcjaCLfhxBwrJ8uS",
+	"eVWvWiE/t0LeJGwV+D0avymiGvO2nqEmqXID0EIilUyuGoUmmkRkEuHIBOm+fzGDtBDG86n2Kk0gbMA1",
+	"Wf/V9rI3c9sZkHpxfn4ol7fPzQfjM3tS/uVXuwNYlP/rshRmyxf850eSF8ae2FhkOfhty2+IKO9nlQ8Q",
+	"uv0j873GO3yZbKvgjoae9RQRusyyyanNQRyU4HIdGmJX7z9ez68+Xcd86f0i/TN4nfo+EUuEnx24ql3S",
+	"3v7k7+5JDM220fkAxssKcnErdW2efIpg2YxRDPuOg4P740e8wglkC839uS7iby/Oz3t0TbimePYZIRo2",
+	"AkLkjkM62JJ3Z6e3h2OwM149785W7751Dzxp/GO8iTbi2AkGzek48Kfgs6qfOX6bANXrNoCTH9H6bdF6",
+	"VbvfacB+Oi5eG/R98ERs50MXK5BxEPvhh35OfyIHV2BKaa28hWI79nY7NkFxPTU1QfxNMWo9hJkFbZpV",
+	"XvpVlGZhPHEcDlk713EgBx872Dj8BcpjdfhomOSRQVB2J2zTfewMHCO/XUHQm2zwxQGTgcdWh+dVmhbT",
+	"vpp4bBJkjIQvzl8+Mo7XUaglYoHCEsVWmmTriNuXpV/ZLBuylflyTTjkkTqTBUZcE3nUGvXnPNMiP8FO",
+	"DLvEN4CPSxnH0ec9Q25bvZOjpsvREGm3G+k1n2Sj/LtAMtT7kPG+mmiGH5vtbqIDxNIfGQ8N/WQEcz/l",
+	"+I0c8830ebT3ca9+HJ5OSxcOLuxzJuHmpzTfloX35vmWLDz4PdT3kYhDQIknIo7PEZ9dArn3QPIjGrub",
+	"9XcbkMcSw855ACFt5yTg8w39yoWStZ0Y9rweN5Ef72FfTzejqX+7qc0+2aMOS5bkzlV2MZ+LSs46v/kg",
+	"gG0jr9MlpR72Y33pOpx61abgC/6AsnwyxY5H/FYYKVZFexqC1/02DZ7hB4ThQyr3qlEwHB10LHSwh3fi",
+	"zywir4CgvvPWt7sqA2t5HyFPckbIAtHBFsLmyPAes98MeeZNGwJfOu04me5VRc0+iliopaLOTH/E9oya",
+	"ZhQ6h2yW7252/x8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
