@@ -176,4 +176,3 @@ func toUser(u *User) *driver.User {
 		Raw:        &raw,
 	}
 }
-

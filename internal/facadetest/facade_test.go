@@ -205,3 +205,57 @@ func TestProvisionIgnoresACallersIdempotencyKey(t *testing.T) {
 	}
 	checkExactlyOnce(t, e, want)
 }
+
+// TestCreateStoredAfterTheClientGaveUp: a server slower than its client
+// stores a create well after the client's timeout. The Directory must not
+// take the look-up that finds nothing right after the timeout as proof that
+// the create was not applied: within the settle window it finds the user
+// and returns it; with a settle window shorter than the server's delay it
+// reports the outcome unknown and sends nothing again. Either way the fake
+// holds the user exactly once.
+func TestCreateStoredAfterTheClientGaveUp(t *testing.T) {
+	const late = 800 * time.Millisecond
+	for _, tc := range []struct {
+		name    string
+		window  time.Duration
+		settled bool
+	}{
+		{"settled within the window", 10 * time.Second, true},
+		{"window too short", 100 * time.Millisecond, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			envs := open(t, []usermgmt.DirectoryOption{usermgmt.WithSettleWindow(tc.window)},
+				usermgmt.WithTimeout(200*time.Millisecond),
+				usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}))
+			for _, e := range envs {
+				t.Run(e.Name, func(t *testing.T) {
+					t.Parallel()
+					e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.StoreLate, Operation: e.CreateOperation, Delay: late})
+					in := users(1, "late-"+e.Name)
+					u, err := e.Dir.CreateUser(context.Background(), in[0])
+					keyed := e.Dir.Capabilities().IdempotentCreate
+					switch {
+					case tc.settled && err != nil:
+						t.Fatalf("CreateUser = %v; want the user, found once the server stored it", err)
+					case tc.settled && !strings.EqualFold(u.Email, in[0].NaturalKey()) && !strings.EqualFold(u.Username, in[0].NaturalKey()):
+						t.Errorf("CreateUser returned %+v, want the user %s", u, in[0].NaturalKey())
+					case !tc.settled && !keyed && !errors.Is(err, usermgmt.ErrOutcomeUnknown):
+						t.Fatalf("CreateUser = %v, %v; want ErrOutcomeUnknown: nothing proved the create was not applied", u, err)
+					}
+					idle, stop := context.WithTimeout(context.Background(), 30*time.Second)
+					defer stop()
+					if err := e.Fake.Idle(idle); err != nil {
+						t.Fatal(err)
+					}
+					if !keyed {
+						if n := e.Fake.Count(e.CreateOperation); n != 1 {
+							t.Errorf("%s sent %d times, want once: a create that may still be in flight is never resent", e.CreateOperation, n)
+						}
+					}
+					checkExactlyOnce(t, e, in)
+				})
+			}
+		})
+	}
+}

@@ -43,6 +43,8 @@ type Env struct {
 	// Roles names two roles the directory accepts, for providers with
 	// roles.
 	Roles []string
+	// CreateOperation is the operationId of the API's create.
+	CreateOperation string
 }
 
 // Options tune the clients and directories an Opener makes.
@@ -132,7 +134,7 @@ func openSyncari(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := syncari.NewDirectory(c, syncari.DirectoryConfig{}, o.Directory...)
 	check(t, err)
-	return Env{Name: "syncari", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("syncari"), Disturb: s.ExpireTokens, Keys: func() (k []string) {
+	return Env{Name: "syncari", CreateOperation: "createUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("syncari"), Disturb: s.ExpireTokens, Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.Email)
 		}
@@ -147,7 +149,7 @@ func openDBSync(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: Company}, o.Directory...)
 	check(t, err)
-	return Env{Name: "dbsync", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
+	return Env{Name: "dbsync", CreateOperation: "registerUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.UserName)
 		}
@@ -162,7 +164,7 @@ func openGenericUsr(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := genericusr.NewDirectory(c, genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}, o.Directory...)
 	check(t, err)
-	return Env{Name: "genericusr", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
+	return Env{Name: "genericusr", CreateOperation: "addUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.Username)
 		}
@@ -177,7 +179,7 @@ func openVendorUsers(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper}, o.Directory...)
 	check(t, err)
-	return Env{Name: "vendorusers", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("vendorusers"), Keys: func() (k []string) {
+	return Env{Name: "vendorusers", CreateOperation: "createUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("vendorusers"), Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.Email)
 		}
@@ -192,7 +194,7 @@ func openBSS(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := bss.NewDirectory(c, bss.DirectoryConfig{}, o.Directory...)
 	check(t, err)
-	return Env{Name: "bss", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
+	return Env{Name: "bss", CreateOperation: "createUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
 		for _, u := range s.Users() {
 			k = append(k, u.ContactDetails.Email)
 		}

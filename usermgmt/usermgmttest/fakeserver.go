@@ -334,6 +334,11 @@ func (s *FakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if !sleep(r.Context(), f.Delay) {
 				return
 			}
+		case StoreLate:
+			// The work goes on without the client: the handler runs on a
+			// context that the client's leaving does not cancel.
+			r = r.WithContext(context.WithoutCancel(r.Context()))
+			sleep(r.Context(), f.Delay)
 		}
 	}
 

@@ -260,9 +260,33 @@ func TestIdleWaitsForARequestTheClientGaveUpOn(t *testing.T) {
 	}
 }
 
+// TestStoreLateStoresAfterTheClientGaveUp: the handler runs, and stores,
+// once the delay has passed, although the client left long before.
+func TestStoreLateStoresAfterTheClientGaveUp(t *testing.T) {
+	t.Parallel()
+	srv, st := start(t)
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.StoreLate, Operation: "createItem", Delay: 300 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if a := send(t, srv, ctx, http.MethodPost, "/items"); !errors.Is(a.err, context.DeadlineExceeded) {
+		t.Fatalf("answer = %+v, want the client's deadline", a)
+	}
+	if c, _ := st.counts(); c != 0 {
+		t.Fatalf("created = %d as the client gave up, want 0: the store must come later", c)
+	}
+	idle, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	if err := srv.Idle(idle); err != nil {
+		t.Fatalf("Idle: %v", err)
+	}
+	if c, _ := st.counts(); c != 1 || !last(t, srv).Handled {
+		t.Errorf("created = %d, entry %+v; want the item stored once by the handler", c, last(t, srv))
+	}
+}
+
 func TestFaultKindNames(t *testing.T) {
 	t.Parallel()
-	for k, want := range map[usermgmttest.FaultKind]string{usermgmttest.Fail: "Fail", usermgmttest.Pad: "Pad", usermgmttest.FaultKind(99): "FaultKind(99)"} {
+	for k, want := range map[usermgmttest.FaultKind]string{usermgmttest.Fail: "Fail", usermgmttest.Pad: "Pad", usermgmttest.StoreLate: "StoreLate", usermgmttest.FaultKind(99): "FaultKind(99)"} {
 		if got := k.String(); got != want {
 			t.Errorf("String() = %q, want %q", got, want)
 		}

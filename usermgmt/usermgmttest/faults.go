@@ -77,6 +77,11 @@ const (
 	// by Padding bytes of white space: still valid JSON, but larger than a
 	// client's response cap.
 	Pad
+	// StoreLate holds the request for Delay, then lets the handler store
+	// the change even when the client has given up meanwhile: a server
+	// slower than its client, whose work goes on after the client's
+	// timeout. A client still waiting gets the handler's answer.
+	StoreLate
 )
 
 // AfterHandling reports whether a fault of kind k lets the handler run, and
@@ -110,6 +115,8 @@ func (k FaultKind) String() string {
 		return "Replace"
 	case Pad:
 		return "Pad"
+	case StoreLate:
+		return "StoreLate"
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -145,7 +152,8 @@ type Fault struct {
 	// keeps the handler's (Replace) or means text/plain.
 	ContentType string
 	Body        []byte
-	// Delay is how long a Delay or DelayAfter fault holds the request.
+	// Delay is how long a Delay, DelayAfter or StoreLate fault holds the
+	// request.
 	Delay time.Duration
 	// Padding is how many bytes of white space a Pad fault appends.
 	Padding int
@@ -174,6 +182,8 @@ func (f *Fault) name() string {
 		return "delay " + f.Delay.String()
 	case DelayAfter:
 		return "delay " + f.Delay.String() + " after handling"
+	case StoreLate:
+		return "store after " + f.Delay.String() + ", whether the client waits or not"
 	case Truncate:
 		return "truncate after handling"
 	case Replace:

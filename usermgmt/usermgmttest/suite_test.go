@@ -106,6 +106,7 @@ func TestFaultVocabularyMatchesTheFakes(t *testing.T) {
 		usermgmttest.Fail: "Fail", usermgmttest.DropBefore: "DropBefore", usermgmttest.DropAfter: "DropAfter",
 		usermgmttest.FailAfter: "FailAfter", usermgmttest.Delay: "Delay", usermgmttest.DelayAfter: "DelayAfter",
 		usermgmttest.Truncate: "Truncate", usermgmttest.Replace: "Replace", usermgmttest.Pad: "Pad",
+		usermgmttest.StoreLate: "StoreLate",
 	}
 	for k, name := range kinds {
 		if k.String() != name {
