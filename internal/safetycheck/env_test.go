@@ -13,9 +13,6 @@ import (
 // providers are the names open knows, in a fixed order.
 var providers = []string{"syncari", "dbsync", "genericusr", "vendorusers", "bss"}
 
-// company is the DBSync company the dbsync directories manage.
-const company = providertest.Company
-
 // env is one provider's fake and a Directory over one client of it.
 type env struct {
 	name string
