@@ -38,11 +38,22 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		}
 		return 2
 	}
+	known := map[string]bool{}
+	var names []string
+	for _, p := range providers.List() {
+		known[p.Name] = true
+		names = append(names, p.Name)
+	}
 	selected := map[string]bool{}
 	for _, p := range strings.Split(*only, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			selected[p] = true
+		if p = strings.TrimSpace(p); p == "" {
+			continue
 		}
+		if !known[p] {
+			fmt.Fprintf(stderr, "quickstart: -only: no provider %q (choose from %s)\n", p, strings.Join(names, ", "))
+			return 2
+		}
+		selected[p] = true
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROVIDER\tAPI\tCREATE\tLIST\tDEACTIVATE\tDELETE\tNOTES")
@@ -77,8 +88,10 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 			fmt.Fprintf(w, "    %-24s %s (%s)\n", v.Name, v.Help, req)
 		}
 	}
-	fmt.Fprintln(w, "\nAgainst a real API the story creates two users named quickstart-<time>@example.com")
-	fmt.Fprintln(w, "and removes them again where the API allows.")
+	fmt.Fprintln(w, "\nAgainst a real API the story creates two users named quickstart-<time>-N@example.com")
+	fmt.Fprintln(w, "and removes both again at the end (or what the API offers instead: deactivate,")
+	fmt.Fprintln(w, "archive, unregister), even when a step fails; a user it could not remove is named")
+	fmt.Fprintln(w, "in the NOTES column.")
 	fmt.Fprintln(w, "\nFlags:")
 	fs.PrintDefaults()
 }
@@ -122,6 +135,22 @@ func story(p providers.Provider, getenv func(string) string, timeout time.Durati
 
 	stamp := time.Now().UTC().Format("20060102150405")
 	var created []*usermgmt.User
+	removed := map[string]bool{}
+	// Whatever happens, remove what the story created: against a real API
+	// a user left behind may hold a paid seat (a DBSync licence).
+	defer func() {
+		cctx, ccancel := context.WithTimeout(context.Background(), timeout)
+		defer ccancel()
+		for _, u := range created {
+			if removed[u.ID] {
+				continue
+			}
+			if err := dir.DeleteUser(cctx, u.ID); err != nil && !errors.Is(err, usermgmt.ErrNotFound) {
+				r.notes = append(r.notes, fmt.Sprintf("left user %s behind: %v", u.ID, err))
+				r.failed = r.failed || !errors.Is(err, errors.ErrUnsupported)
+			}
+		}
+	}()
 	for i, name := range []string{"Ada Lovelace", "Grace Hopper"} {
 		email := fmt.Sprintf("quickstart-%s-%d@example.com", stamp, i+1)
 		u, err := dir.CreateUser(ctx, usermgmt.CreateUserInput{
@@ -157,7 +186,9 @@ func story(p providers.Provider, getenv func(string) string, timeout time.Durati
 		r.deactivate = "ok"
 	}
 
-	switch err := dir.DeleteUser(ctx, created[1].ID); {
+	err = dir.DeleteUser(ctx, created[1].ID)
+	removed[created[1].ID] = err == nil
+	switch {
 	case errors.Is(err, errors.ErrUnsupported):
 		r.remove = "unsupported"
 	case err != nil:

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/usermgmt-go/sdk/bss/bsstest"
 	"github.com/usermgmt-go/sdk/examples/internal/providers"
 )
 
@@ -53,5 +54,33 @@ func TestQuickstartOnly(t *testing.T) {
 	}
 	if n := strings.Count(strings.TrimSpace(out.String()), "\n"); n != 1 {
 		t.Errorf("-only %s printed %d rows:\n%s", name, n, out.String())
+	}
+}
+
+func TestQuickstartOnlyRefusesAnUnknownProvider(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-only", "bogus"}, &out, &errOut, func(string) string { return "" }); code != 2 {
+		t.Fatalf("exit %d, want 2\nstdout:\n%s", code, out.String())
+	}
+	if !strings.Contains(errOut.String(), `no provider "bogus"`) || out.Len() != 0 {
+		t.Errorf("stdout %q, stderr %q; want only the refusal", out.String(), errOut.String())
+	}
+}
+
+// TestQuickstartLeavesNothingBehind points the bss provider at a fake as if
+// it were the real API: once the story is done, the fake holds no user.
+func TestQuickstartLeavesNothingBehind(t *testing.T) {
+	srv := bsstest.NewServer()
+	t.Cleanup(srv.Close)
+	env := map[string]string{"BSS_BASE_URL": srv.URL, "BSS_API_KEY": bsstest.APIKey}
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-only", "bss"}, &out, &errOut, func(k string) string { return env[k] }); code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "real") {
+		t.Fatalf("the story did not run as against a real API:\n%s", out.String())
+	}
+	if users := srv.Users(); len(users) != 0 {
+		t.Errorf("the story left %d users behind: %+v", len(users), users)
 	}
 }
