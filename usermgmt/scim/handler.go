@@ -27,6 +27,11 @@ const DefaultWriteTimeout = 2 * time.Minute
 
 // Options configure a handler over one directory.
 type Options struct {
+	// Prefix is the path the handler serves, e.g. "/scim/v2"; requests'
+	// paths start with it. Empty means the root. (Mounted with
+	// http.StripPrefix, meta.location would lack the prefix: set Prefix
+	// instead, or BaseURL.)
+	Prefix string
 	// Tokens are the bearer tokens accepted, compared in constant time.
 	// Several may be valid at once, to rotate them without downtime. At
 	// least one is required.
@@ -67,11 +72,11 @@ type Tenant struct {
 }
 
 // NewHandler returns an http.Handler serving SCIM 2.0 over dir at its
-// root: /Users, /Groups (for directories with roles),
-// /ServiceProviderConfig, /ResourceTypes and /Schemas. Mount it under a
-// prefix with http.StripPrefix, or use NewMux.
+// Options.Prefix: /Users, /Groups (for directories with roles),
+// /ServiceProviderConfig, /ResourceTypes and /Schemas. NewMux serves
+// several directories.
 func NewHandler(dir usermgmt.Directory, opts Options) (http.Handler, error) {
-	return newTenant(Tenant{Directory: dir, Tokens: opts.Tokens, Logger: opts.Logger,
+	return newTenant(Tenant{Prefix: opts.Prefix, Directory: dir, Tokens: opts.Tokens, Logger: opts.Logger,
 		MaxBodyBytes: opts.MaxBodyBytes, BaseURL: opts.BaseURL, WriteTimeout: opts.WriteTimeout})
 }
 

@@ -347,7 +347,7 @@ func (t *tenant) patchUser(w http.ResponseWriter, r *http.Request, base, id stri
 	if err != nil {
 		return err
 	}
-	u, err := t.update(ctx, cur, st)
+	u, err := t.update(ctx, cur, st, false)
 	if err != nil {
 		return err
 	}

@@ -503,7 +503,7 @@ func (t *tenant) replaceUser(w http.ResponseWriter, r *http.Request, base, id st
 	if err := checkIfMatch(r, userETag(cur)); err != nil {
 		return err
 	}
-	u, err := t.update(ctx, cur, st)
+	u, err := t.update(ctx, cur, st, true)
 	if err != nil {
 		return err
 	}
@@ -520,7 +520,12 @@ func mutability(format string, args ...any) error {
 // directory cannot change it; a value the directory does not keep at all
 // (empty now, and no update possible) is ignored. Every change is checked
 // against the capabilities before anything is sent.
-func (t *tenant) update(ctx context.Context, cur *usermgmt.User, st *userState) (*usermgmt.User, error) {
+//
+// A password cannot be compared with the current one. In a PUT, which
+// repeats the whole user (Okta's includes the password when it syncs
+// passwords), a password the API cannot change is ignored; in a PATCH it
+// is refused.
+func (t *tenant) update(ctx context.Context, cur *usermgmt.User, st *userState, put bool) (*usermgmt.User, error) {
 	curKey := userKey(cur, &t.caps)
 	if st.userName != "" && !strings.EqualFold(st.userName, curKey) {
 		return nil, mutability("userName cannot be changed through the %s API", t.dir.Provider())
@@ -555,7 +560,7 @@ func (t *tenant) update(ctx context.Context, cur *usermgmt.User, st *userState) 
 			in.Name, what = &n, append(what, "name")
 		}
 	}
-	if st.password != nil {
+	if st.password != nil && (t.caps.Update || !put) {
 		p := *st.password
 		in.Password, what = &p, append(what, "password")
 	}
@@ -569,7 +574,16 @@ func (t *tenant) update(ctx context.Context, cur *usermgmt.User, st *userState) 
 	u := cur
 	var err error
 	if len(what) > 0 {
-		if u, err = t.dir.UpdateUser(ctx, cur.ID, in); err != nil {
+		u, err = t.dir.UpdateUser(ctx, cur.ID, in)
+		if put && in.Password != nil && errors.Is(err, errors.ErrUnsupported) {
+			// The API cannot change a password (refused before anything
+			// was sent): make the other changes.
+			in.Password = nil
+			if u, err = cur, nil; in != (usermgmt.UpdateUserInput{}) {
+				u, err = t.dir.UpdateUser(ctx, cur.ID, in)
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
