@@ -263,3 +263,5 @@ func eachProvider(t *testing.T, f func(t *testing.T, b *bridge)) {
 }
 
 func (b *bridge) name() string { return b.env.name }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
