@@ -31,10 +31,10 @@ func TestOktaSequence(t *testing.T) {
 			t.Fatalf("existence check before the create: %s", r.raw)
 		}
 		user := map[string]any{
-			"schemas":  []any{"urn:ietf:params:scim:schemas:core:2.0:User"},
-			"userName": "okta.user@example.com",
-			"name":     map[string]any{"givenName": "Okta", "familyName": "User"},
-			"emails":   []any{map[string]any{"primary": true, "value": "okta.user@example.com", "type": "work"}},
+			"schemas":     []any{"urn:ietf:params:scim:schemas:core:2.0:User"},
+			"userName":    "okta.user@example.com",
+			"name":        map[string]any{"givenName": "Okta", "familyName": "User"},
+			"emails":      []any{map[string]any{"primary": true, "value": "okta.user@example.com", "type": "work"}},
 			"displayName": "Okta User",
 			"locale":      "en-US",
 			"externalId":  "00ujl29u0le5T6Aj10h7",

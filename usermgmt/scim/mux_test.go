@@ -84,14 +84,17 @@ func TestCanary(t *testing.T) {
 	)
 	eachProvider(t, func(t *testing.T, b *bridge) {
 		var answers bytes.Buffer
-		keep := func(r resp) { answers.Write(r.raw); answers.WriteString(strings.Join(r.header.Values("WWW-Authenticate"), " ")) }
+		keep := func(r resp) {
+			answers.Write(r.raw)
+			answers.WriteString(strings.Join(r.header.Values("WWW-Authenticate"), " "))
+		}
 		keep(b.doAuth("Bearer "+tokCanary, "GET", "/Users", nil))
 		keep(b.doAuth("Bearer "+tokCanary, "POST", "/Users", map[string]any{"userName": "x@example.com", "password": pwCanary}))
 		keep(b.doAuth(tokCanary, "GET", "/Users", nil))
 		user := newUser("canary")
 		user["password"] = pwCanary
 		keep(b.do("POST", "/Users", user))
-		keep(b.do("POST", "/Users", user)) // 409
+		keep(b.do("POST", "/Users", user))                                                     // 409
 		keep(b.do("POST", "/Users", `{"userName":"y@example.com","password":"`+pwCanary+`",`)) // malformed
 		keep(b.do("POST", "/Users", `{"userName":"y@example.com","password":"`+pwCanary+`","pad":"`+strings.Repeat("x", 2<<20)+`"}`))
 		keep(b.do("POST", "/Users", map[string]any{"userName": "", "password": pwCanary}))
