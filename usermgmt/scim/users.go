@@ -22,6 +22,14 @@ const (
 	maxCount     = 1000
 )
 
+// lookUpBeforeCreate makes a POST look the userName up before creating.
+// Directory.CreateUser settles a conflict by returning the existing user
+// with no error, so without the look-up a duplicate POST would get 201;
+// once CreateUser reports usermgmt.ErrConflict for a user that exists,
+// this can be false: the look-up costs a walk of the listing on APIs
+// without a search by key (syncari, vendorusers, genericusr).
+const lookUpBeforeCreate = true
+
 // finder is the look-up by natural key the directories offer.
 type finder interface {
 	FindUser(ctx context.Context, key string) (*usermgmt.User, error)
@@ -467,10 +475,12 @@ func (t *tenant) createUser(w http.ResponseWriter, r *http.Request, base string)
 	// out and retried, or one whose look-up missed it, then finds it by
 	// filter. The directory's exactly-once create would otherwise return
 	// the existing user as if created.
-	if u, err := t.find(ctx, key); err == nil {
-		return &scimError{status: http.StatusConflict, scimType: "uniqueness", detail: fmt.Sprintf("a user with userName %q exists (id %s)", key, u.ID)}
-	} else if !absent(err) {
-		return err
+	if lookUpBeforeCreate {
+		if u, err := t.find(ctx, key); err == nil {
+			return &scimError{status: http.StatusConflict, scimType: "uniqueness", detail: fmt.Sprintf("a user with userName %q exists (id %s)", key, u.ID)}
+		} else if !absent(err) {
+			return err
+		}
 	}
 	u, err := t.dir.CreateUser(ctx, in)
 	if err != nil {
