@@ -4,10 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -132,4 +143,90 @@ func TestBridgeFlags(t *testing.T) {
 	if code := run(ctx, []string{"-help"}, &out, &errOut, func(string) string { return "" }); code != 0 || !strings.Contains(errOut.String(), "BSS_API_KEY") || !strings.Contains(errOut.String(), "SCIM_TOKEN") {
 		t.Errorf("-help: %d %s", code, errOut.String())
 	}
+}
+
+// TestBridgeServesTLS starts the bridge with -tls-cert and -tls-key and
+// reads /healthz and the ServiceProviderConfig over HTTPS.
+func TestBridgeServesTLS(t *testing.T) {
+	dir := t.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	outR, outW := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		defer outW.Close()
+		done <- run(ctx, []string{"-provider", "genericusr", "-addr", "127.0.0.1:0", "-tls-cert", certFile, "-tls-key", keyFile}, outW, &stderr,
+			func(string) string { return "" })
+	}()
+	lines := bufio.NewScanner(outR)
+	var banner, tokenLine string
+	if lines.Scan() {
+		banner = lines.Text()
+	}
+	if lines.Scan() {
+		tokenLine = lines.Text()
+	}
+	go func() {
+		for lines.Scan() { // drain
+		}
+	}()
+	i := strings.Index(banner, "https://")
+	tok, ok := strings.CutPrefix(tokenLine, "bearer token: ")
+	if i < 0 || !ok || len(tok) < 32 {
+		t.Fatalf("banner %q, token line %q; stderr: %s", banner, tokenLine, stderr.String())
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(must(x509.ParseCertificate(der)))
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	defer c.CloseIdleConnections()
+	base := banner[i:]
+	res, err := c.Get(strings.TrimSuffix(base, "/scim/v2") + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	res.Body.Close()
+	req, _ := http.NewRequest("GET", base+"/ServiceProviderConfig", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err = c.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("ServiceProviderConfig: %v %v", res, err)
+	}
+	res.Body.Close()
+	stop()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), tok) {
+		t.Error("the generated token is in the logs")
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
