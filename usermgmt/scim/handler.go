@@ -209,7 +209,11 @@ func (t *tenant) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	// The path after the prefix, split on its escaped form so that an id
 	// holding "%2F" stays one segment.
-	rest := strings.TrimPrefix(r.URL.EscapedPath(), escapedPrefix(t.prefix))
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), escapedPrefix(t.prefix))
+	if !ok || rest != "" && rest[0] != '/' {
+		t.fail(w, &scimError{status: http.StatusNotFound, detail: "no SCIM service at this path"})
+		return
+	}
 	segs := strings.Split(strings.Trim(rest, "/"), "/")
 	for i, s := range segs {
 		u, err := url.PathUnescape(s)

@@ -179,8 +179,11 @@ func TestEntraSequence(t *testing.T) {
 			b.do("PATCH", "/Users/"+id, update).expect(t, 200, "")
 			b.do("PATCH", "/Users/"+id, dotted).expect(t, 200, "")
 		}
+		// Path-less, with a filtered path as the key.
+		filtered := patchOp(map[string]any{"op": "replace", "value": map[string]any{`emails[type eq "work"].value`: mail, "active": true}})
+		b.do("PATCH", "/Users/"+id, filtered).expect(t, 200, "")
 		// A changed work email.
-		newMail := patchOp(map[string]any{"op": "Replace", "path": `emails[type eq "work"].value`, "value": "entra.renamed@example.com"})
+		newMail := patchOp(map[string]any{"op": "Replace", "value": map[string]any{`emails[type eq "work"].value`: "entra.renamed@example.com"}})
 		if b.name() == "genericusr" || b.name() == "dbsync" && created.body["emails"] != nil {
 			if r := b.do("PATCH", "/Users/"+id, newMail).expect(t, 200, ""); r.str("emails.0.value") != "entra.renamed@example.com" {
 				t.Errorf("email change: %s", r.raw)

@@ -106,54 +106,58 @@ func canonElem(top string, v any, s *schemaInfo) (map[string]any, error) {
 // POST and PUT.
 func applyPatch(r map[string]any, ops []patchOp, s *schemaInfo) error {
 	for _, o := range ops {
-		if o.path == "" {
-			m, ok := o.value.(map[string]any)
-			if !ok {
-				return badRequest("invalidValue", "an operation without a path needs an object value")
-			}
-			for k, v := range m {
-				c := s.lookup(k)
-				if c == "" {
-					continue
-				}
-				if err := applyAt(r, o.op, c, nil, v, s); err != nil {
-					return err
-				}
+		if o.path != "" {
+			if err := applyPath(r, o.op, o.path, o.value, s); err != nil {
+				return err
 			}
 			continue
 		}
-		p, err := filter.ParsePath([]byte(o.path))
-		if err != nil {
-			return badRequest("invalidPath", fmt.Sprintf("cannot parse the path %q", o.path))
+		m, ok := o.value.(map[string]any)
+		if !ok {
+			return badRequest("invalidValue", "an operation without a path needs an object value")
 		}
-		if p.AttributePath.URIPrefix != nil && !strings.EqualFold(*p.AttributePath.URIPrefix, s.urn) {
-			continue // an extension schema: not kept
-		}
-		name := p.AttributePath.AttributeName
-		if p.AttributePath.SubAttribute != nil {
-			name += "." + *p.AttributePath.SubAttribute
-		}
-		c := s.canon[strings.ToLower(name)]
-		if c == "" {
-			continue
-		}
-		if p.ValueExpression != nil {
-			if strings.Contains(c, ".") || !s.multi[c] {
-				return badRequest("invalidPath", fmt.Sprintf("%q: a value filter applies to a multi-valued attribute", o.path))
+		// Each key is a path: an attribute, a dotted sub-attribute
+		// ("name.givenName"), a filtered one
+		// (`emails[type eq "work"].value`), or an extension's.
+		for k, v := range m {
+			if err := applyPath(r, o.op, k, v, s); err != nil {
+				return err
 			}
-			if p.SubAttribute != nil {
-				sc := s.canon[strings.ToLower(c+"."+*p.SubAttribute)]
-				if sc == "" {
-					return badRequest("invalidPath", fmt.Sprintf("%q: unknown sub-attribute", o.path))
-				}
-				c = sc
-			}
-		}
-		if err := applyAt(r, o.op, c, p.ValueExpression, o.value, s); err != nil {
-			return err
 		}
 	}
 	return nil
+}
+
+// applyPath applies one operation at a path.
+func applyPath(r map[string]any, op, path string, v any, s *schemaInfo) error {
+	p, err := filter.ParsePath([]byte(path))
+	if err != nil {
+		return badRequest("invalidPath", fmt.Sprintf("cannot parse the path %q", path))
+	}
+	if p.AttributePath.URIPrefix != nil && !strings.EqualFold(*p.AttributePath.URIPrefix, s.urn) {
+		return nil // an extension schema: not kept
+	}
+	name := p.AttributePath.AttributeName
+	if p.AttributePath.SubAttribute != nil {
+		name += "." + *p.AttributePath.SubAttribute
+	}
+	c := s.canon[strings.ToLower(name)]
+	if c == "" {
+		return nil // an attribute the bridge does not map
+	}
+	if p.ValueExpression != nil {
+		if strings.Contains(c, ".") || !s.multi[c] {
+			return badRequest("invalidPath", fmt.Sprintf("%q: a value filter applies to a multi-valued attribute", path))
+		}
+		if p.SubAttribute != nil {
+			sc := s.canon[strings.ToLower(c+"."+*p.SubAttribute)]
+			if sc == "" {
+				return badRequest("invalidPath", fmt.Sprintf("%q: unknown sub-attribute", path))
+			}
+			c = sc
+		}
+	}
+	return applyAt(r, op, c, p.ValueExpression, v, s)
 }
 
 // applyAt applies one operation to the attribute c ("emails",

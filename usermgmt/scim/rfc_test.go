@@ -255,6 +255,7 @@ func TestRFC7644(t *testing.T) {
 			}
 			b.do("DELETE", "/Users", nil).expect(t, 405, "")
 			b.do("GET", "/Widgets", nil).expect(t, 404, "")
+			b.do("GET", "Users", nil).expect(t, 404, "") // /scim/v2Users
 		}},
 		{"3.14 etags", func(t *testing.T, b *bridge) {
 			id := b.create("etag")
