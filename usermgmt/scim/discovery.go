@@ -57,7 +57,7 @@ func (t *tenant) spc(base string) map[string]any {
 		"patch":            map[string]any{"supported": true},
 		"bulk":             map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
 		"filter":           map[string]any{"supported": true, "maxResults": maxCount},
-		"changePassword":   map[string]any{"supported": t.caps.Update},
+		"changePassword":   map[string]any{"supported": t.canUpdate("Password")},
 		"sort":             map[string]any{"supported": false},
 		"etag":             map[string]any{"supported": true},
 		"authenticationSchemes": []any{map[string]any{
@@ -102,12 +102,12 @@ func attr(name, typ, mutability, returned, uniqueness string, multi, required, c
 
 func (t *tenant) schemas(base string) []map[string]any {
 	profile := "immutable" // set at creation, not changed after
-	if t.caps.Update {
+	if t.canUpdate("Name") {
 		profile = "readWrite"
 	}
-	email := profile
-	if t.caps.NaturalKey == "email" {
-		email = "immutable"
+	email := "immutable"
+	if t.canUpdate("Email") && t.caps.NaturalKey != "email" {
+		email = "readWrite"
 	}
 	active := "immutable"
 	if t.caps.Activate && t.caps.Deactivate {
@@ -115,7 +115,7 @@ func (t *tenant) schemas(base string) []map[string]any {
 	}
 	password := "writeOnly"
 	pwDesc := "The password, sent to the API at creation"
-	if t.caps.Update {
+	if t.canUpdate("Password") {
 		pwDesc += " and on change"
 	}
 	userAttrs := []any{

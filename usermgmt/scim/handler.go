@@ -195,7 +195,7 @@ func (t *tenant) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		if t.log == nil {
 			return
 		}
-		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		attrs := []slog.Attr{slog.String("provider", t.dir.Provider()), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", w.status), slog.Duration("duration", time.Since(start))}
 		if w.scimType != "" {
 			attrs = append(attrs, slog.String("scimType", w.scimType))

@@ -521,6 +521,16 @@ func (t *tenant) replaceUser(w http.ResponseWriter, r *http.Request, base, id st
 	return nil
 }
 
+// canUpdate reports whether UpdateUser can change the UpdateUserInput
+// field ("Email", "Name", "Password"). Capabilities says only whether
+// UpdateUser works at all; an API that cannot change one field refuses it
+// with errors.ErrUnsupported before sending anything, which is answered
+// 400 mutability too.
+func (t *tenant) canUpdate(field string) bool {
+	_ = field // with Capabilities.UpdateFields: slices.Contains(t.caps.UpdateFields, field)
+	return t.caps.Update
+}
+
 func mutability(format string, args ...any) error {
 	return badRequest("mutability", fmt.Sprintf(format, args...))
 }
@@ -548,13 +558,13 @@ func (t *tenant) update(ctx context.Context, cur *usermgmt.User, st *userState, 
 			if !strings.EqualFold(st.email, curKey) {
 				return nil, mutability("the email address is this directory's userName and cannot be changed")
 			}
-		case !strings.EqualFold(st.email, cur.Email) && (cur.Email != "" || t.caps.Update):
+		case !strings.EqualFold(st.email, cur.Email) && (cur.Email != "" || t.canUpdate("Email")):
 			e := st.email
 			in.Email, what = &e, append(what, "emails")
 		}
 	}
 	given, family := names(cur)
-	kept := given != "" || family != "" || cur.Name != "" || t.caps.Update
+	kept := given != "" || family != "" || cur.Name != "" || t.canUpdate("Name")
 	switch {
 	case st.given != "" || st.family != "":
 		if (st.given != given || st.family != family) && kept {
@@ -570,12 +580,18 @@ func (t *tenant) update(ctx context.Context, cur *usermgmt.User, st *userState, 
 			in.Name, what = &n, append(what, "name")
 		}
 	}
-	if st.password != nil && (t.caps.Update || !put) {
+	if st.password != nil && (t.canUpdate("Password") || !put) {
 		p := *st.password
 		in.Password, what = &p, append(what, "password")
 	}
-	if len(what) > 0 && !t.caps.Update {
-		return nil, mutability("the %s API cannot change %s", t.dir.Provider(), strings.Join(what, ", "))
+	var refused []string
+	for _, w := range what {
+		if !t.canUpdate(map[string]string{"emails": "Email", "name": "Name", "password": "Password"}[w]) {
+			refused = append(refused, w)
+		}
+	}
+	if len(refused) > 0 {
+		return nil, mutability("the %s API cannot change %s", t.dir.Provider(), strings.Join(refused, ", "))
 	}
 	setActive := st.active != nil && *st.active != cur.Active
 	if setActive && ((*st.active && !t.caps.Activate) || (!*st.active && !t.caps.Deactivate)) {
