@@ -54,31 +54,40 @@ func BenchmarkBridge(b *testing.B) {
 			ctx := context.Background()
 			seed := must(e.dir.CreateUser(ctx, usermgmt.CreateUserInput{Username: "seed@example.com", Email: "seed@example.com",
 				Name: "Seed User", FirstName: "Seed", LastName: "User", Password: "Seed-Pa55-word!"}))
-			b.Run("get", func(b *testing.B) {
-				benchkit.Calls(b, []benchkit.Variant{
-					{Name: "direct", Op: func(ctx context.Context) error { _, err := e.dir.GetUser(ctx, seed.ID); return err }},
-					{Name: "scim", Op: func(ctx context.Context) error {
-						return scimCall(ctx, c, "GET", br.url+"/Users/"+seed.ID, "", 200)
-					}},
-				})
-			})
-			var n atomic.Int64
-			b.Run("create", func(b *testing.B) {
-				benchkit.Calls(b, []benchkit.Variant{
-					{Name: "direct", Op: func(ctx context.Context) error {
-						email := fmt.Sprintf("direct%d@example.com", n.Add(1))
-						_, err := e.dir.CreateUser(ctx, usermgmt.CreateUserInput{Username: email, Email: email, FirstName: "Bench", LastName: "User", Name: "Bench User", Password: "Bench-Pa55-word!"})
-						return err
-					}},
-					{Name: "scim", Op: func(ctx context.Context) error {
-						email := fmt.Sprintf("scim%d@example.com", n.Add(1))
-						body := `{"userName":"` + email + `","name":{"givenName":"Bench","familyName":"User"},"emails":[{"value":"` + email + `","type":"work","primary":true}],"password":"Bench-Pa55-word!","active":true}`
-						return scimCall(ctx, c, "POST", br.url+"/Users", body, 201)
-					}},
-				})
-			})
+			calls(b, e, br, c, seed)
+			// The same with the fake answering after 5 ms, closer to a
+			// real API's latency (tens to hundreds of ms).
+			e.srv.SetLatency(5 * time.Millisecond)
+			b.Run("latency5ms", func(b *testing.B) { calls(b, e, br, c, seed) })
 		})
 	}
+}
+
+func calls(b *testing.B, e env, br *bridge, c *http.Client, seed *usermgmt.User) {
+	b.Run("get", func(b *testing.B) {
+		benchkit.Calls(b, []benchkit.Variant{
+			{Name: "direct", Op: func(ctx context.Context) error { _, err := e.dir.GetUser(ctx, seed.ID); return err }},
+			{Name: "scim", Op: func(ctx context.Context) error {
+				return scimCall(ctx, c, "GET", br.url+"/Users/"+seed.ID, "", 200)
+			}},
+		})
+	})
+	var n atomic.Int64
+	prefix := strings.ReplaceAll(b.Name(), "/", "-")
+	b.Run("create", func(b *testing.B) {
+		benchkit.Calls(b, []benchkit.Variant{
+			{Name: "direct", Op: func(ctx context.Context) error {
+				email := fmt.Sprintf("d%d-%s@example.com", n.Add(1), prefix)
+				_, err := e.dir.CreateUser(ctx, usermgmt.CreateUserInput{Username: email, Email: email, FirstName: "Bench", LastName: "User", Name: "Bench User", Password: "Bench-Pa55-word!"})
+				return err
+			}},
+			{Name: "scim", Op: func(ctx context.Context) error {
+				email := fmt.Sprintf("s%d-%s@example.com", n.Add(1), prefix)
+				body := `{"userName":"` + email + `","name":{"givenName":"Bench","familyName":"User"},"emails":[{"value":"` + email + `","type":"work","primary":true}],"password":"Bench-Pa55-word!","active":true}`
+				return scimCall(ctx, c, "POST", br.url+"/Users", body, 201)
+			}},
+		})
+	})
 }
 
 // BenchmarkConcurrentGet runs 200 clients at once, each reading a user by
