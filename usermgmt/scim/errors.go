@@ -77,8 +77,9 @@ func toSCIM(err error) *scimError {
 // fail writes err as a SCIM error response.
 func (t *tenant) fail(w *statusWriter, err error) {
 	se := toSCIM(err)
-	if se.status >= 500 && t.log != nil && se.detail == "internal error" {
-		t.log.Error("scim: unexpected error", "error", err.Error())
+	w.detail = se.detail
+	if se.detail == "internal error" {
+		w.detail = err.Error()
 	}
 	if se.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.retryAfter.Seconds()))))

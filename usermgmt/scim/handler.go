@@ -179,6 +179,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	status   int
 	scimType string
+	detail   string
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -200,7 +201,14 @@ func (t *tenant) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		if w.scimType != "" {
 			attrs = append(attrs, slog.String("scimType", w.scimType))
 		}
-		t.log.LogAttrs(r.Context(), slog.LevelInfo, "scim request", attrs...)
+		level := slog.LevelInfo
+		if w.status >= 500 {
+			// The SDK's errors never hold a credential: the detail is
+			// safe to log, and says what the API answered.
+			level = slog.LevelError
+			attrs = append(attrs, slog.String("detail", w.detail))
+		}
+		t.log.LogAttrs(r.Context(), level, "scim request", attrs...)
 	}()
 	if !t.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="scim"`)

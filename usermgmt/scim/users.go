@@ -491,7 +491,7 @@ func (t *tenant) createUser(w http.ResponseWriter, r *http.Request, base string)
 	}
 	res := t.userResource(u, base)
 	w.Header().Set("Location", res["meta"].(map[string]any)["location"].(string))
-	writeJSON(w, http.StatusCreated, res, userETag(u))
+	writeJSON(w, http.StatusCreated, newProjection(r.URL.Query(), userInfo).apply(res), userETag(u))
 	return nil
 }
 
