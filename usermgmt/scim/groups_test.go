@@ -42,6 +42,15 @@ func TestGroupsReplaceAndDelete(t *testing.T) {
 	if u := b.do("GET", "/Users/"+a, nil); strings.Contains(string(u.raw), `"Viewer"`) {
 		t.Errorf("user %s kept the role: %s", a, u.raw)
 	}
+	// Remove by a value list: only the users listed leave.
+	r = b.do("PATCH", "/Groups/Viewer", patchOp(map[string]any{"op": "remove", "path": "members", "value": []any{map[string]any{"value": c}}})).expect(t, 200, "")
+	if got := members(r); !slices.Equal(got, []string{d}) {
+		t.Fatalf("after removing %s: members %v, want [%s]", c, got, d)
+	}
+	r = b.do("PATCH", "/Groups/Viewer", patchOp(map[string]any{"op": "add", "path": "members", "value": []any{map[string]any{"value": c}}})).expect(t, 200, "")
+	if got := members(r); !slices.Equal(got, want) {
+		t.Fatalf("after adding %s back: members %v, want %v", c, got, want)
+	}
 	put["displayName"] = "Viewers"
 	b.do("PUT", "/Groups/Viewer", put).expect(t, 400, "mutability")
 	b.do("PATCH", "/Groups/Viewer", patchOp(map[string]any{"op": "add", "path": "members", "value": []any{map[string]any{"value": "no-such-user"}}})).expect(t, 400, "invalidValue")

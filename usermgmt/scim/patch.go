@@ -206,9 +206,32 @@ func applyAt(r map[string]any, op, c string, vf filter.Expression, v any, s *sch
 	}
 	// A multi-valued attribute.
 	elems, _ := r[top].([]any)
+	// A remove with a value list and no filter removes the values listed
+	// (as Okta and Entra remove group members), not every value.
+	var listed map[any]bool
+	if op == "remove" && vf == nil && !hasSub && v != nil {
+		listed = map[any]bool{}
+		list, ok := v.([]any)
+		if !ok {
+			list = []any{v}
+		}
+		for _, x := range list {
+			el, err := canonElem(top, x, s)
+			if err != nil {
+				return err
+			}
+			listed[el["value"]] = true
+		}
+	}
 	var sel []int
 	for i, el := range elems {
 		m, _ := el.(map[string]any)
+		if listed != nil {
+			if listed[m["value"]] {
+				sel = append(sel, i)
+			}
+			continue
+		}
 		if vf == nil {
 			sel = append(sel, i)
 			continue
