@@ -60,7 +60,7 @@ type Tenant struct {
 	// Prefix is the path of the tenant's SCIM root, e.g. "/acme/scim/v2".
 	Prefix string
 	// Directory is the directory behind it.
-	Directory usermgmt.Directory
+	Directory *usermgmt.Directory
 	// Tokens are the bearer tokens of this tenant; a token of another
 	// tenant is refused.
 	Tokens []usermgmt.Secret
@@ -75,7 +75,7 @@ type Tenant struct {
 // Options.Prefix: /Users, /Groups (for directories with roles),
 // /ServiceProviderConfig, /ResourceTypes and /Schemas. NewMux serves
 // several directories.
-func NewHandler(dir usermgmt.Directory, opts Options) (http.Handler, error) {
+func NewHandler(dir *usermgmt.Directory, opts Options) (http.Handler, error) {
 	return newTenant(Tenant{Prefix: opts.Prefix, Directory: dir, Tokens: opts.Tokens, Logger: opts.Logger,
 		MaxBodyBytes: opts.MaxBodyBytes, BaseURL: opts.BaseURL, WriteTimeout: opts.WriteTimeout})
 }
@@ -125,7 +125,7 @@ func (m *mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // tenant serves one directory.
 type tenant struct {
-	dir          usermgmt.Directory
+	dir          *usermgmt.Directory
 	caps         usermgmt.Capabilities
 	prefix       string
 	tokens       [][sha256.Size]byte

@@ -12,66 +12,28 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/usermgmt-go/sdk/bss"
-	"github.com/usermgmt-go/sdk/bss/bsstest"
-	"github.com/usermgmt-go/sdk/dbsync"
-	"github.com/usermgmt-go/sdk/dbsync/dbsynctest"
-	"github.com/usermgmt-go/sdk/genericusr"
-	"github.com/usermgmt-go/sdk/genericusr/genericusrtest"
-	"github.com/usermgmt-go/sdk/internal/fake"
-	"github.com/usermgmt-go/sdk/syncari"
-	"github.com/usermgmt-go/sdk/syncari/syncaritest"
+	"github.com/usermgmt-go/sdk/internal/providertest"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/scim"
-	"github.com/usermgmt-go/sdk/vendorusers"
-	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // The local harness opening the five providers on their fakes.
 
 type env struct {
 	name string
-	dir  usermgmt.Directory
-	srv  *fake.Server
-}
-
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
+	dir  *usermgmt.Directory
+	srv  *usermgmttest.FakeServer
 }
 
 // providers returns the names of the five providers, in a fixed order.
-var providers = []string{"syncari", "dbsync", "genericusr", "vendorusers", "bss"}
+var providers = providertest.Names
 
 // open starts the named provider's fake and a Directory over it.
 func open(t testing.TB, name string, opts ...usermgmt.Option) env {
 	t.Helper()
-	switch name {
-	case "syncari":
-		s := syncaritest.NewServer()
-		t.Cleanup(s.Close)
-		return env{name, syncari.NewDirectory(must(syncari.New(s.Config(), opts...))), s.Server}
-	case "dbsync":
-		s := dbsynctest.NewServer()
-		t.Cleanup(s.Close)
-		return env{name, must(dbsync.NewDirectory(must(dbsync.New(s.Config(), opts...)), dbsync.DirectoryConfig{Company: "Example Co"})), s.Server}
-	case "genericusr":
-		s := genericusrtest.NewServer()
-		t.Cleanup(s.Close)
-		return env{name, must(genericusr.NewDirectory(must(genericusr.New(s.Config(), opts...)), genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID})), s.Server}
-	case "vendorusers":
-		s := vendoruserstest.NewServer()
-		t.Cleanup(s.Close)
-		return env{name, must(vendorusers.NewDirectory(must(vendorusers.New(s.Config(), opts...)), vendorusers.DirectoryConfig{DefaultRoleID: 5})), s.Server}
-	case "bss":
-		s := bsstest.NewServer()
-		t.Cleanup(s.Close)
-		return env{name, bss.NewDirectory(must(bss.New(s.Config(), opts...))), s.Server}
-	}
-	t.Fatalf("unknown provider %q", name)
-	return env{}
+	e := providertest.Open(t, name, providertest.Options{Client: opts})
+	return env{e.Name, e.Dir, e.Fake}
 }
 
 const token = "test-token-0123456789abcdef"
@@ -265,3 +227,10 @@ func eachProvider(t *testing.T, f func(t *testing.T, b *bridge)) {
 func (b *bridge) name() string { return b.env.name }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

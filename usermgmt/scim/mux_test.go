@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/usermgmt-go/sdk/internal/fake"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/scim"
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // TestMux serves two directories under their own prefixes and tokens.
@@ -103,7 +103,7 @@ func TestCanary(t *testing.T) {
 		keep(b.do("PATCH", "/Users/"+id, patchOp(map[string]any{"op": "replace", "path": "password", "value": pwCanary})))
 		keep(b.do("PUT", "/Users/"+id, user))
 		// A failing API.
-		b.env.srv.Inject(fake.Fault{Kind: fake.Fail, Status: 500, Times: 50})
+		b.env.srv.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Status: 500, Times: 50})
 		keep(b.do("POST", "/Users", newUser("canary2")))
 		keep(b.do("PATCH", "/Users/"+id, patchOp(map[string]any{"op": "replace", "path": "password", "value": pwCanary})))
 		b.env.srv.ClearFaults()

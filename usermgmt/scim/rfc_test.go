@@ -193,7 +193,7 @@ func TestRFC7644(t *testing.T) {
 		{"4 discovery", func(t *testing.T, b *bridge) {
 			spc := b.do("GET", "/ServiceProviderConfig", nil).expect(t, 200, "")
 			if spc.str("patch.supported") != "true" || spc.str("etag.supported") != "true" || spc.str("bulk.supported") != "false" ||
-				spc.str("filter.supported") != "true" || spc.str("changePassword.supported") != fmt.Sprint(b.caps.Update) ||
+				spc.str("filter.supported") != "true" || spc.str("changePassword.supported") != fmt.Sprint(b.caps.CanUpdate("Password")) ||
 				spc.str("authenticationSchemes.0.type") != "oauthbearertoken" {
 				t.Errorf("ServiceProviderConfig: %s", spc.raw)
 			}

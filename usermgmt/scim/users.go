@@ -22,34 +22,10 @@ const (
 	maxCount     = 1000
 )
 
-// lookUpBeforeCreate makes a POST look the userName up before creating.
-// Directory.CreateUser settles a conflict by returning the existing user
-// with no error, so without the look-up a duplicate POST would get 201;
-// once CreateUser reports usermgmt.ErrConflict for a user that exists,
-// this can be false: the look-up costs a walk of the listing on APIs
-// without a search by key (syncari, vendorusers, genericusr).
-const lookUpBeforeCreate = true
-
-// finder is the look-up by natural key the directories offer.
-type finder interface {
-	FindUser(ctx context.Context, key string) (*usermgmt.User, error)
-}
-
 // find returns the user whose natural key is key, or an error matching
 // usermgmt.ErrNotFound.
 func (t *tenant) find(ctx context.Context, key string) (*usermgmt.User, error) {
-	if f, ok := any(t.dir).(finder); ok {
-		return f.FindUser(ctx, key)
-	}
-	for u, err := range t.dir.ListUsers(ctx, nil) {
-		if err != nil {
-			return nil, err
-		}
-		if strings.EqualFold(userKey(&u, &t.caps), key) {
-			return &u, nil
-		}
-	}
-	return nil, fmt.Errorf("scim: no user %q: %w", key, usermgmt.ErrNotFound)
+	return t.dir.FindUser(ctx, key)
 }
 
 // get returns the user with the id; an id the directory rejects as
@@ -471,19 +447,15 @@ func (t *tenant) createUser(w http.ResponseWriter, r *http.Request, base string)
 	}
 	ctx, cancel := t.writeCtx(r)
 	defer cancel()
-	// Answer 409 for a user that exists: an identity provider that timed
-	// out and retried, or one whose look-up missed it, then finds it by
-	// filter. The directory's exactly-once create would otherwise return
-	// the existing user as if created.
-	if lookUpBeforeCreate {
-		if u, err := t.find(ctx, key); err == nil {
-			return &scimError{status: http.StatusConflict, scimType: "uniqueness", detail: fmt.Sprintf("a user with userName %q exists (id %s)", key, u.ID)}
-		} else if !absent(err) {
-			return err
-		}
-	}
+	// A user that exists is a 409: an identity provider that timed out and
+	// retried, or one whose look-up missed it, then finds it by filter. The
+	// Directory reports it as a *usermgmt.ConflictError carrying the user.
 	u, err := t.dir.CreateUser(ctx, in)
 	if err != nil {
+		var ce *usermgmt.ConflictError
+		if errors.As(err, &ce) && ce.Existing != nil {
+			return &scimError{status: http.StatusConflict, scimType: "uniqueness", detail: fmt.Sprintf("a user with userName %q exists (id %s)", key, ce.Existing.ID)}
+		}
 		if errors.Is(err, usermgmt.ErrConflict) {
 			return &scimError{status: http.StatusConflict, scimType: "uniqueness", detail: fmt.Sprintf("a user with userName %q exists", key)}
 		}
@@ -522,14 +494,8 @@ func (t *tenant) replaceUser(w http.ResponseWriter, r *http.Request, base, id st
 }
 
 // canUpdate reports whether UpdateUser can change the UpdateUserInput
-// field ("Email", "Name", "Password"). Capabilities says only whether
-// UpdateUser works at all; an API that cannot change one field refuses it
-// with errors.ErrUnsupported before sending anything, which is answered
-// 400 mutability too.
-func (t *tenant) canUpdate(field string) bool {
-	_ = field // with Capabilities.UpdateFields: slices.Contains(t.caps.UpdateFields, field)
-	return t.caps.Update
-}
+// field ("Email", "Name", "Password"), from Capabilities.UpdateFields.
+func (t *tenant) canUpdate(field string) bool { return t.caps.CanUpdate(field) }
 
 func mutability(format string, args ...any) error {
 	return badRequest("mutability", fmt.Sprintf(format, args...))
@@ -634,8 +600,18 @@ func (t *tenant) deleteUser(w http.ResponseWriter, r *http.Request, id string) e
 		}
 	}
 	if err := t.dir.DeleteUser(ctx, id); err != nil {
-		if errors.Is(err, usermgmt.ErrInvalidInput) {
+		switch {
+		case errors.Is(err, usermgmt.ErrInvalidInput):
 			return &scimError{status: http.StatusNotFound, detail: "no user with id " + strconv.Quote(id)}
+		case errors.Is(err, usermgmt.ErrNotFound) && t.caps.DeleteMeans == "deactivate":
+			// Where delete means deactivate, a user already deactivated
+			// (an identity provider's PATCH active:false, then DELETE)
+			// counts as deleted for the Directory; it is still there, and
+			// SCIM expects its DELETE to succeed.
+			if u, gerr := t.dir.GetUser(ctx, id); gerr == nil && !u.Active {
+				w.WriteHeader(http.StatusNoContent)
+				return nil
+			}
 		}
 		return err
 	}
