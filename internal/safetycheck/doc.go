@@ -2,7 +2,7 @@
 // the SDK's transport and concurrency guarantees: ids, emails and query
 // values never leave their path segment or parameter; no credential
 // reaches another host through a redirect, whether the SDK's own
-// *http.Client or the caller's sends the requests; one client serves 256
+// *http.Client or the caller's sends the requests; one client serves 128
 // goroutines at once under the race detector, creating each user exactly
 // once; and cancelling a listing or a provisioning run leaves no goroutine
 // behind (go.uber.org/goleak).

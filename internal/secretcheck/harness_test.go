@@ -55,7 +55,9 @@ func conditions() []condition {
 		{name: "dropped before handling", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.DropBefore, Times: always}},
 		{name: "dropped after handling", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.DropAfter, Times: always}},
 		{name: "500 after handling", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.FailAfter, Status: 500, Times: always}},
-		{name: "timeout", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.Delay, Delay: 5 * time.Second, Times: always}, timeout: 150 * time.Millisecond},
+		// The fake holds every request; the call gives up after 50ms, ample
+		// to send a request to a loopback server, and paid once per case.
+		{name: "timeout", client: "main", fault: &usermgmttest.Fault{Kind: usermgmttest.Delay, Delay: 5 * time.Second, Times: always}, timeout: 50 * time.Millisecond},
 		{name: "echo 400", client: "echo400"},
 		{name: "echo 200", client: "echo200"},
 		{name: "echo 503", client: "echo503"},
