@@ -15,9 +15,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strconv"
@@ -80,8 +82,12 @@ type Client struct {
 	wait    func(time.Duration) time.Duration
 }
 
-// secretList holds the secrets a Client was configured with.
-type secretList struct{ values []string }
+// secretList holds the secrets a Client was configured with, and their
+// patterns, built once.
+type secretList struct {
+	values   []string
+	patterns patterns
+}
 
 var defaultLogHeaders = []string{
 	"Accept", "Content-Type", "Content-Length", "User-Agent", "Retry-After", "Date",
@@ -135,25 +141,16 @@ func New(cfg Config) *Client {
 			c.secrets.values = append(c.secrets.values, s)
 		}
 	}
+	c.secrets.patterns = compile(c.secrets.values)
 	c.rc = &retryablehttp.Client{
-		HTTPClient:   keepIdleConnections(hc),
-		Logger:       nil, // go-retryablehttp's own logging writes URLs to stderr; we log ourselves
-		RetryWaitMin: c.policy.BaseDelay,
-		RetryWaitMax: c.policy.MaxDelay,
-		RetryMax:     c.policy.MaxAttempts - 1,
+		HTTPClient: keepIdleConnections(hc),
+		Logger:     nil, // go-retryablehttp's own logging writes URLs to stderr; we log ourselves
+		// checkRetry decides, counts attempts, logs and waits: it alone
+		// sees the call, the answer and the wire count together.
+		RetryMax:     math.MaxInt32,
 		CheckRetry:   c.checkRetry,
-		Backoff: func(base, capDelay time.Duration, attempt int, resp *http.Response) time.Duration {
-			d := c.backoff(base, capDelay, attempt, resp)
-			if c.wait != nil {
-				d = c.wait(d)
-			}
-			return d
-		},
+		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	if c.logger != nil {
-		c.rc.RequestLogHook = c.logRequest
-		c.rc.ResponseLogHook = c.logResponse
 	}
 	return c
 }
@@ -265,8 +262,17 @@ type call struct {
 	secrets *secretSet
 	// set by the transport while the call runs
 	method       string
+	path         string      // the URL path, for the log
+	header       http.Header // the request's headers, for the log
 	idempotent   bool
 	maybeApplied bool
+	// attempts counts the attempts checkRetry has seen; wire counts the
+	// requests written to a connection, which is more when net/http
+	// resends a request on its own (see Do).
+	attempts int
+	wire     *atomic.Int32
+	// attemptStart is when the current attempt began.
+	attemptStart time.Time
 }
 
 // changesState reports whether the call may change state on the server:
@@ -322,6 +328,9 @@ type secretSet struct {
 	mu   sync.Mutex
 	list []string
 	buf  [4]string // list's first backing array: a call rarely has more
+	// compiled holds the patterns of list[:len(compiled)], built when the
+	// call first needs to scrub something.
+	compiled patterns
 }
 
 func (s *secretSet) add(v string, minLen int) {
@@ -343,6 +352,20 @@ func (s *secretSet) values() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.list)
+}
+
+// patterns returns the patterns of the set's secrets, building those of
+// secrets added since the last call.
+func (s *secretSet) patterns() patterns {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, v := range s.list[len(s.compiled):] {
+		s.compiled = append(s.compiled, newPattern(v))
+	}
+	return s.compiled[:len(s.compiled):len(s.compiled)]
 }
 
 // recordSecrets adds to the call's secrets the values of req's headers
@@ -439,6 +462,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if err := ctx.Err(); err != nil { // nothing is sent: say so, not "outcome unknown"
 		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
 	}
+	cl.path, cl.header = req.URL.EscapedPath(), req.Header
+	// net/http resends a read (or a request with an Idempotency-Key) by
+	// itself when a reused keep-alive connection fails before answering.
+	// Counting every request written keeps such resends inside MaxAttempts.
+	wire := new(atomic.Int32)
+	cl.wire = wire
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { wire.Add(1) },
+	})
 	ctx = context.WithValue(ctx, callKey{}, cl)
 	cancel := context.CancelFunc(func() {})
 	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
@@ -453,13 +485,18 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
 	}
+	cl.attemptStart = time.Now()
 	resp, err := c.rc.Do(rreq)
 	if err != nil {
 		if resp != nil {
 			_ = resp.Body.Close()
 		}
 		cancel()
-		err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, unwrapURLError(err))
+		if cl.attempts > 1 {
+			err = fmt.Errorf("%s: %s: after %d attempts: %w", c.provider, cl.op, cl.attempts, unwrapURLError(err))
+		} else {
+			err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, unwrapURLError(err))
+		}
 		if cl.maybeApplied && cl.changesState() {
 			return nil, &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: cl.op, Err: err}
 		}
@@ -527,19 +564,60 @@ func (b *limitedBody) Close() error {
 	return err
 }
 
-// checkRetry decides whether an attempt is retried. It never sees the
-// request, so the decision comes from the call state in the context.
+// checkRetry ends each attempt: it decides whether the call goes on, logs
+// the attempt, and sleeps the backoff before the next one. It never sees
+// the request, so the decision comes from the call state in the context.
+// A call stops after MaxAttempts attempts, or once MaxAttempts requests
+// were written to the wire, whichever comes first.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	cl := callFrom(ctx)
 	if cl == nil {
 		cl = &call{}
 	}
-	if err != nil {
-		if c.logger != nil {
-			c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: attempt failed",
-				slog.String("provider", c.provider), slog.String("operation", cl.op),
-				slog.String("error", c.scrubber(ctx, nil)(unwrapURLError(err).Error())))
+	cl.attempts++
+	retry, stop := c.decide(ctx, cl, resp, err)
+	if retry && (cl.attempts >= c.policy.MaxAttempts || cl.wire != nil && int(cl.wire.Load()) >= c.policy.MaxAttempts) {
+		retry = false
+	}
+	var wait time.Duration
+	if retry {
+		wait = c.backoff(c.policy.BaseDelay, c.policy.MaxDelay, cl.attempts-1, resp)
+	}
+	if c.logger != nil {
+		c.logAttempt(ctx, cl, resp, err, retry, wait)
+	}
+	if !retry {
+		return false, stop
+	}
+	if resp != nil { // free the connection for the next attempt before waiting
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		_ = resp.Body.Close()
+	}
+	if c.wait != nil {
+		wait = c.wait(wait)
+	}
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false, ctx.Err()
+		case <-t.C:
 		}
+	}
+	cl.attemptStart = time.Now()
+	return true, nil
+}
+
+// decide is the retry rule: whether the policy would resend after this
+// attempt, and the error that ends the call when it is the context's.
+//
+// One rule covers Retry-After: when an answer the policy would retry (429,
+// or a 5xx other than 501) asks for a longer wait than MaxDelay, the call
+// stops at once, and the error built from that answer carries RetryAfter
+// and matches ErrRateLimited (see APIError).
+func (c *Client) decide(ctx context.Context, cl *call, resp *http.Response, err error) (bool, error) {
+	if err != nil {
 		sent := !neverSent(err)
 		if sent {
 			cl.markApplied() // for idempotent calls too: after the last retry it is still unknown
@@ -556,22 +634,32 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	code := resp.StatusCode
-	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
-		if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && ra > c.policy.MaxDelay {
-			if code == http.StatusServiceUnavailable {
-				cl.markApplied()
-			}
-			return false, nil // the caller gets ErrRateLimited with RetryAfter
-		}
+	if !retryableStatus(code) {
+		return false, nil
 	}
-	switch {
-	case code == http.StatusTooManyRequests:
-		return true, nil // the server refused the request: safe to resend, key or not
-	case code >= 500 && code != http.StatusNotImplemented:
+	if code != http.StatusTooManyRequests {
 		cl.markApplied()
-		return cl.idempotent, nil
 	}
-	return false, nil
+	if c.waitTooLong(resp) {
+		return false, nil // the caller gets the answer's error, matching ErrRateLimited
+	}
+	if code == http.StatusTooManyRequests {
+		return true, nil // the server refused the request: safe to resend, key or not
+	}
+	return cl.idempotent, nil
+}
+
+// retryableStatus reports whether the policy retries an answer with this
+// status: 429, and every 5xx but 501.
+func retryableStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code >= 500 && code != http.StatusNotImplemented
+}
+
+// waitTooLong reports whether resp asks, with Retry-After, for a longer
+// wait than the policy's MaxDelay.
+func (c *Client) waitTooLong(resp *http.Response) bool {
+	ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	return ok && ra > c.policy.MaxDelay
 }
 
 // neverSent reports whether err proves the request never reached a server:

@@ -1,0 +1,338 @@
+package transport
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"html"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// A secret can come back from a server in many encodings: the server may
+// quote the request body it received (where a password is JSON-escaped or
+// form-encoded), HTML-escape a message, base64-encode or percent-encode a
+// value. A pattern finds a secret in any of them.
+//
+// Byte by byte, a secret is matched in every form a single character takes
+// in those encodings, in any mixture: the byte itself, %XX in either case,
+// "+" for a space, a JSON escape (\" \\ \/ \n … \u003c \u003C), or an HTML
+// character reference (&lt; &quot; &#34; &#x22; …). Base64 cannot be
+// matched byte by byte; for it the pattern holds literal strings: the
+// encodings (standard and URL alphabets, padded or not) of the secret and
+// of its escaped forms, alone, and at each of the three alignments the
+// secret can have inside a longer encoded text.
+//
+// A pattern is built once per secret: the client's configured secrets when
+// the client is made, a call's secrets the first time one of its errors or
+// log records is scrubbed.
+type pattern struct {
+	secret string
+	// start marks the bytes at which a match can begin.
+	start [256]bool
+	// literals are the base64 forms, longest first.
+	literals []string
+}
+
+// minBase64Core is the shortest run of secret bytes whose base64 encoding
+// inside a longer text is scrubbed: 6 bytes, 8 characters, long enough not
+// to match by chance.
+const minBase64Core = 6
+
+func newPattern(secret string) *pattern {
+	p := &pattern{secret: secret}
+	b := secret[0]
+	p.start[b] = true
+	if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' {
+		p.start[b^0x20] = true // header names arrive canonicalised
+	}
+	p.start['%'], p.start['\\'], p.start['&'] = true, true, true
+	if b == ' ' {
+		p.start['+'] = true
+	}
+	var forms []string
+	addForm := func(f string) {
+		if f != "" && !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	addForm(secret)
+	addForm(jsonEscape(secret, true))
+	addForm(jsonEscape(secret, false))
+	addForm(url.QueryEscape(secret))
+	addForm(url.PathEscape(secret))
+	addForm(html.EscapeString(secret))
+	var lits []string
+	add := func(l string) {
+		if len(l) >= 4 && !slices.Contains(lits, l) {
+			lits = append(lits, l)
+		}
+	}
+	for _, f := range forms {
+		// The form alone: a value encoded by itself.
+		add(base64.RawStdEncoding.EncodeToString([]byte(f)))
+		add(base64.RawURLEncoding.EncodeToString([]byte(f)))
+		// The form inside a longer encoded text: the whole 3-byte groups
+		// it fills, at each alignment.
+		for skip := range 3 {
+			if len(f)-skip < minBase64Core {
+				break
+			}
+			core := f[skip:]
+			core = core[:len(core)/3*3]
+			add(base64.StdEncoding.EncodeToString([]byte(core)))
+			add(base64.URLEncoding.EncodeToString([]byte(core)))
+		}
+	}
+	slices.SortFunc(lits, func(a, b string) int { return len(b) - len(a) })
+	p.literals = lits
+	return p
+}
+
+// jsonEscape returns s as it appears inside a JSON string, with Go's
+// HTML-safe escapes (\u003c for <) or without them.
+func jsonEscape(s string, htmlSafe bool) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(htmlSafe)
+	if err := enc.Encode(s); err != nil {
+		return s
+	}
+	out := strings.TrimSuffix(b.String(), "\n")
+	return out[1 : len(out)-1]
+}
+
+// span is a half-open byte range of a text to redact.
+type span struct{ from, to int }
+
+// find appends to spans every place of s where the secret appears. fold
+// matches letters in either case (for header names, which net/http
+// canonicalises).
+func (p *pattern) find(s string, fold bool, spans []span) []span {
+	for i := 0; i < len(s); i++ {
+		if !p.start[s[i]] {
+			continue
+		}
+		if end, ok := matchFrom(s, i, p.secret, fold); ok {
+			spans = append(spans, span{i, end})
+			i = end - 1
+		}
+	}
+	for _, l := range p.literals {
+		for off := 0; off < len(s); {
+			j := strings.Index(s[off:], l)
+			if j < 0 {
+				break
+			}
+			spans = append(spans, span{off + j, off + j + len(l)})
+			off += j + len(l)
+		}
+	}
+	return spans
+}
+
+// matchFrom reports whether sec, each of its characters in any of the
+// forms pattern lists, begins at s[i], and where the match ends.
+func matchFrom(s string, i int, sec string, fold bool) (int, bool) {
+	if sec == "" {
+		return i, true
+	}
+	if i >= len(s) {
+		return 0, false
+	}
+	b := sec[0]
+	c := s[i]
+	if c == b || fold && lower(c) == lower(b) {
+		if end, ok := matchFrom(s, i+1, sec[1:], fold); ok {
+			return end, true
+		}
+	}
+	switch c {
+	case '+':
+		if b == ' ' {
+			return matchFrom(s, i+1, sec[1:], fold)
+		}
+	case '%':
+		if i+2 < len(s) {
+			if v, ok := unhex2(s[i+1], s[i+2]); ok && v == b {
+				return matchFrom(s, i+3, sec[1:], fold)
+			}
+		}
+	case '\\':
+		if r, n, ok := jsonUnescape(s[i:]); ok {
+			if r < utf8.RuneSelf && byte(r) == b {
+				return matchFrom(s, i+n, sec[1:], fold)
+			}
+			if r >= utf8.RuneSelf {
+				if sr, size := utf8.DecodeRuneInString(sec); sr == r {
+					return matchFrom(s, i+n, sec[size:], fold)
+				}
+			}
+		}
+	case '&':
+		if r, n, ok := htmlUnescape(s[i:]); ok {
+			if r < utf8.RuneSelf && byte(r) == b {
+				return matchFrom(s, i+n, sec[1:], fold)
+			}
+			if r >= utf8.RuneSelf {
+				if sr, size := utf8.DecodeRuneInString(sec); sr == r {
+					return matchFrom(s, i+n, sec[size:], fold)
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 0x20
+	}
+	return c
+}
+
+func unhexDigit(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+func unhex2(a, b byte) (byte, bool) {
+	x, ok1 := unhexDigit(a)
+	y, ok2 := unhexDigit(b)
+	return x<<4 | y, ok1 && ok2
+}
+
+// jsonUnescape decodes the JSON escape at the start of s (which begins
+// with a backslash): the character and the escape's length.
+func jsonUnescape(s string) (rune, int, bool) {
+	if len(s) < 2 {
+		return 0, 0, false
+	}
+	switch s[1] {
+	case '"', '\\', '/':
+		return rune(s[1]), 2, true
+	case 'b':
+		return '\b', 2, true
+	case 'f':
+		return '\f', 2, true
+	case 'n':
+		return '\n', 2, true
+	case 'r':
+		return '\r', 2, true
+	case 't':
+		return '\t', 2, true
+	case 'u':
+		if len(s) < 6 {
+			return 0, 0, false
+		}
+		var r rune
+		for k := 2; k < 6; k++ {
+			d, ok := unhexDigit(s[k])
+			if !ok {
+				return 0, 0, false
+			}
+			r = r<<4 | rune(d)
+		}
+		return r, 6, true
+	}
+	return 0, 0, false
+}
+
+// htmlEntities are the named character references an HTML escaper uses
+// for the characters it escapes.
+var htmlEntities = map[string]rune{"lt": '<', "gt": '>', "amp": '&', "quot": '"', "apos": '\'', "nbsp": 0xa0}
+
+// htmlUnescape decodes the character reference at the start of s (which
+// begins with an ampersand): &name; &#decimal; or &#xhex;.
+func htmlUnescape(s string) (rune, int, bool) {
+	end := strings.IndexByte(s[:min(len(s), 12)], ';')
+	if end < 2 {
+		return 0, 0, false
+	}
+	ref := s[1:end]
+	if ref[0] != '#' {
+		r, ok := htmlEntities[ref]
+		if !ok {
+			r, ok = htmlEntities[strings.ToLower(ref)]
+		}
+		return r, end + 1, ok
+	}
+	digits, base := ref[1:], rune(10)
+	if len(digits) > 0 && (digits[0] == 'x' || digits[0] == 'X') {
+		digits, base = digits[1:], 16
+	}
+	if digits == "" {
+		return 0, 0, false
+	}
+	var r rune
+	for k := 0; k < len(digits); k++ {
+		d, ok := unhexDigit(digits[k])
+		if !ok || rune(d) >= base {
+			return 0, 0, false
+		}
+		r = r*base + rune(d)
+		if r > utf8.MaxRune {
+			return 0, 0, false
+		}
+	}
+	return r, end + 1, true
+}
+
+// patterns is an immutable list of patterns, longest secret first.
+type patterns []*pattern
+
+func compile(secrets []string) patterns {
+	ps := make(patterns, 0, len(secrets))
+	for _, s := range secrets {
+		ps = append(ps, newPattern(s))
+	}
+	return ps
+}
+
+// redact replaces every place of s where one of the patterns' secrets
+// appears, in any encoding, with "[REDACTED]". It returns s itself when no
+// secret is there.
+func redact(s string, fold bool, lists ...patterns) string {
+	var spans []span
+	for _, ps := range lists {
+		for _, p := range ps {
+			spans = p.find(s, fold, spans)
+		}
+	}
+	if len(spans) == 0 {
+		return s
+	}
+	slices.SortFunc(spans, func(a, b span) int {
+		if a.from != b.from {
+			return a.from - b.from
+		}
+		return b.to - a.to
+	})
+	var b strings.Builder
+	b.Grow(len(s))
+	pos := 0
+	for k := 0; k < len(spans); {
+		from, to := spans[k].from, spans[k].to
+		k++
+		for k < len(spans) && spans[k].from < to { // overlapping: one redaction
+			to = max(to, spans[k].to)
+			k++
+		}
+		if from < pos {
+			from = pos
+		}
+		b.WriteString(s[pos:from])
+		b.WriteString(redacted)
+		pos = to
+	}
+	b.WriteString(s[pos:])
+	return b.String()
+}
