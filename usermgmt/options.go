@@ -113,9 +113,17 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithUserAgent appends s to the User-Agent header.
+// WithUserAgent appends s to the User-Agent header. s must not contain
+// control characters (CR, LF, other C0 characters, DEL): they cannot be
+// sent in a header, and CR or LF would split it.
 func WithUserAgent(s string) Option {
 	return func(o *Options) error {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c == 0x7f {
+				return &InputError{Provider: "usermgmt", Operation: "WithUserAgent", Field: "user agent",
+					Reason: fmt.Sprintf("contains the control character %U at byte %d", rune(c), i)}
+			}
+		}
 		o.UserAgent = s
 		return nil
 	}

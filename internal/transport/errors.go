@@ -121,6 +121,22 @@ func (c *Client) secretPatterns(ctx context.Context, resp *http.Response) []patt
 	return lists
 }
 
+// CheckContext returns a *usermgmt.InputError (matching
+// usermgmt.ErrInvalidInput) when ctx is nil, and nil otherwise. A provider
+// client calls it first in every method that takes a context, so that a nil
+// context is reported as bad input instead of panicking inside net/http.
+func CheckContext(ctx context.Context, provider, operation string) error {
+	if ctx == nil {
+		return nilContextError(provider, operation)
+	}
+	return nil
+}
+
+func nilContextError(provider, operation string) error {
+	return &usermgmt.InputError{Provider: provider, Operation: operation, Field: "context",
+		Reason: "must not be nil; pass context.Background() or context.TODO()"}
+}
+
 // Input returns a *usermgmt.InputError for this provider.
 func (c *Client) Input(operation, field, reason string) error {
 	return &usermgmt.InputError{Provider: c.provider, Operation: operation, Field: field, Reason: reason}

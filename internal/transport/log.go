@@ -64,5 +64,5 @@ func (c *Client) logAttempt(ctx context.Context, cl *call, resp *http.Response, 
 	if resp != nil {
 		attrs = append(attrs, c.headerAttrs("response_headers", resp.Header, lists))
 	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: attempt", attrs...)
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: request", attrs...)
 }

@@ -295,7 +295,16 @@ func (c *call) changesState() bool {
 
 // WithCall returns a context that names the logical call made with it and
 // says whether it may be resent. Provider code wraps every call with it.
+//
+// A nil ctx does not panic: the context returned is already done, and Do
+// returns a *usermgmt.InputError for it without sending anything (see
+// CheckContext, which a client calls first to say so earlier).
 func WithCall(ctx context.Context, operation string, idem Idempotency) context.Context {
+	if ctx == nil {
+		done, cancel := context.WithCancelCause(context.Background())
+		cancel(errNilContext)
+		ctx = done
+	}
 	s := &callState{call: call{op: operation, idempotency: idem}}
 	s.call.applied, s.call.secrets = &s.applied, &s.secrets
 	s.secrets.list = s.secrets.buf[:0]
@@ -413,7 +422,14 @@ func (c *call) markApplied() {
 	}
 }
 
+// errNilContext is the cause of the context WithCall returns for a nil
+// one.
+var errNilContext = errors.New("nil context")
+
 func callFrom(ctx context.Context) *call {
+	if ctx == nil {
+		return nil
+	}
 	if c, ok := ctx.Value(callKey{}).(*call); ok {
 		return c
 	}
@@ -441,7 +457,10 @@ func idempotentMethod(m string) bool {
 // request that may have reached the server and is not idempotent is
 // returned as a *usermgmt.OutcomeUnknownError.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
+	if req == nil {
+		return nil, &usermgmt.InputError{Provider: c.provider, Operation: "request", Field: "request", Reason: "must not be nil"}
+	}
+	ctx := req.Context() // never nil: net/http refuses to build a request with a nil context
 	cl := callFrom(ctx)
 	if cl == nil {
 		cl = &call{op: "request", secrets: new(secretSet)}
@@ -460,6 +479,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		cl.idempotent = idempotentMethod(req.Method)
 	}
 	if err := ctx.Err(); err != nil { // nothing is sent: say so, not "outcome unknown"
+		if context.Cause(ctx) == errNilContext {
+			return nil, nilContextError(c.provider, cl.op)
+		}
 		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
 	}
 	cl.path, cl.header = req.URL.EscapedPath(), req.Header
