@@ -65,8 +65,8 @@ func (c *Client) APIError(ctx context.Context, resp *http.Response, f Failure) e
 		}
 	}
 	if resp.Request != nil {
-		if cl := callFrom(resp.Request.Context()); cl != nil && cl.attempts > 1 {
-			e.Attempts = cl.attempts
+		if cl := callFrom(resp.Request.Context()); cl != nil && cl.sent() > 1 {
+			e.Attempts = cl.sent()
 		}
 	}
 	if resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && changesState(ctx, resp.Request) {

@@ -10,6 +10,7 @@ package transport
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -267,10 +268,9 @@ type call struct {
 	idempotent   bool
 	maybeApplied bool
 	// attempts counts the attempts checkRetry has seen; wire counts the
-	// requests written to a connection, which is more when net/http
-	// resends a request on its own (see Do).
+	// requests net/http resent on its own within them (see wireCount).
 	attempts int
-	wire     *atomic.Int32
+	wire     *wireCount
 	// attemptStart is when the current attempt began.
 	attemptStart time.Time
 }
@@ -485,14 +485,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
 	}
 	cl.path, cl.header = req.URL.EscapedPath(), req.Header
-	// net/http resends a read (or a request with an Idempotency-Key) by
-	// itself when a reused keep-alive connection fails before answering.
-	// Counting every request written keeps such resends inside MaxAttempts.
-	wire := new(atomic.Int32)
-	cl.wire = wire
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { wire.Add(1) },
-	})
+	cl.wire = &wireCount{max: int32(c.policy.MaxAttempts)}
+	cl.wire.attempts.Store(1)
+	ctx = httptrace.WithClientTrace(ctx, cl.wire.trace())
 	ctx = context.WithValue(ctx, callKey{}, cl)
 	cancel := context.CancelFunc(func() {})
 	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
@@ -514,8 +509,8 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			_ = resp.Body.Close()
 		}
 		cancel()
-		if cl.attempts > 1 {
-			err = fmt.Errorf("%s: %s: after %d attempts: %w", c.provider, cl.op, cl.attempts, unwrapURLError(err))
+		if n := cl.sent(); n > 1 {
+			err = fmt.Errorf("%s: %s: after %d attempts: %w", c.provider, cl.op, n, unwrapURLError(err))
 		} else {
 			err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, unwrapURLError(err))
 		}
@@ -598,8 +593,12 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	cl.attempts++
 	retry, stop := c.decide(ctx, cl, resp, err)
-	if retry && (cl.attempts >= c.policy.MaxAttempts || cl.wire != nil && int(cl.wire.Load()) >= c.policy.MaxAttempts) {
+	if retry && cl.sent() >= c.policy.MaxAttempts {
 		retry = false
+	}
+	if err != nil && stop == nil && cl.wire != nil && cl.wire.refused.Load() {
+		stop = fmt.Errorf("%w (%d requests sent: net/http resent the request on its own after connections failed before answering, and a further resend was stopped)",
+			ErrAttemptsSpent, cl.sent())
 	}
 	var wait time.Duration
 	if retry {
@@ -628,7 +627,88 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 	}
 	cl.attemptStart = time.Now()
+	if cl.wire != nil {
+		cl.wire.next()
+	}
 	return true, nil
+}
+
+// sent returns the number of requests the call has sent: its attempts and
+// the resends net/http made within them.
+func (c *call) sent() int {
+	if c.wire == nil {
+		return c.attempts
+	}
+	return c.attempts + int(c.wire.replays.Load())
+}
+
+// ErrAttemptsSpent is wrapped by the error of a call whose connections kept
+// failing before any answer until the retry policy's MaxAttempts requests
+// had been sent, counting those net/http resent on its own.
+var ErrAttemptsSpent = errors.New("the retry policy's MaxAttempts requests were sent")
+
+// wireCount keeps a call within MaxAttempts requests on the wire.
+//
+// net/http resends a request by itself (GET, HEAD, OPTIONS, or one with an
+// Idempotency-Key header) when a reused keep-alive connection fails before
+// answering, and again on the next idle connection if that one fails too:
+// one attempt of the SDK can put several requests on the wire. Its
+// httptrace hooks see each: a connection obtained (GotConn) while a
+// request written on the previous one still awaits its first response byte
+// is a resend. Resends count as attempts; one that would exceed MaxAttempts
+// gets its connection closed before anything is written on it, so that
+// net/http fails it without sending (an HTTP/2 connection, shared by other
+// requests, is never closed: HTTP/2 resends only requests the server
+// refused unprocessed).
+type wireCount struct {
+	max      int32
+	attempts atomic.Int32 // the SDK's attempts begun
+	replays  atomic.Int32 // net/http's resends
+	written  atomic.Int32 // requests written in full
+	answered atomic.Int32 // of them, answered (or settled by next)
+	refused  atomic.Bool  // a resend over the budget was stopped
+}
+
+func (w *wireCount) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GotConn: w.gotConn,
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				w.written.Add(1)
+			}
+		},
+		GotFirstResponseByte: func() { w.answered.Add(1) },
+	}
+}
+
+func (w *wireCount) gotConn(info httptrace.GotConnInfo) {
+	if !w.refused.Load() {
+		written, answered := w.written.Load(), w.answered.Load()
+		if written <= answered {
+			return // the attempt's first request, or a redirect after an answer
+		}
+		w.answered.Store(written)
+		if w.attempts.Load()+w.replays.Load() < w.max {
+			w.replays.Add(1)
+			return
+		}
+	}
+	// A resend over the budget, or any connection net/http takes for it
+	// afterwards.
+	if tc, ok := info.Conn.(interface {
+		ConnectionState() tls.ConnectionState
+	}); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+		return
+	}
+	w.refused.Store(true)
+	_ = info.Conn.Close()
+}
+
+// next starts the call's next attempt: whatever the last one left
+// unanswered is settled.
+func (w *wireCount) next() {
+	w.attempts.Add(1)
+	w.answered.Store(w.written.Load())
 }
 
 // decide is the retry rule: whether the policy would resend after this
