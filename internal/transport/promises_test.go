@@ -354,6 +354,7 @@ func TestAtMostMaxAttemptsOnTheWire(t *testing.T) {
 				if err == nil {
 					t.Fatal("want the call to fail")
 				}
+				t.Logf("%d requests, err: %v", srv.dropped.Load(), err)
 				if n := srv.dropped.Load(); n > int32(maxAttempts) || n < 1 {
 					t.Errorf("%d requests reached the server; want 1 to %d (err: %v)", n, maxAttempts, err)
 				}

@@ -597,8 +597,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		retry = false
 	}
 	if err != nil && stop == nil && cl.wire != nil && cl.wire.refused.Load() {
-		stop = fmt.Errorf("%w (%d requests sent: net/http resent the request on its own after connections failed before answering, and a further resend was stopped)",
-			ErrAttemptsSpent, cl.sent())
+		stop = ErrAttemptsSpent
 	}
 	var wait time.Duration
 	if retry {
@@ -645,7 +644,7 @@ func (c *call) sent() int {
 // ErrAttemptsSpent is wrapped by the error of a call whose connections kept
 // failing before any answer until the retry policy's MaxAttempts requests
 // had been sent, counting those net/http resent on its own.
-var ErrAttemptsSpent = errors.New("the retry policy's MaxAttempts requests were sent")
+var ErrAttemptsSpent = errors.New("connections failed before answering until the retry policy's MaxAttempts requests were sent; net/http's own further resend was stopped")
 
 // wireCount keeps a call within MaxAttempts requests on the wire.
 //
