@@ -34,8 +34,11 @@ type Options struct {
 	HTTPClient *http.Client
 	// Retry is the retry policy (see RetryPolicy).
 	Retry RetryPolicy
-	// Logger receives one debug record per attempt and per response, with
-	// secrets redacted. Nil (the default) logs nothing.
+	// Logger receives one debug record per attempt, with secrets redacted
+	// in every encoding: provider, operation, method, path (no query),
+	// attempt, status or error, duration, the backoff before the next
+	// attempt when there is one, then the allow-listed request and response
+	// headers. Nil (the default) logs nothing.
 	Logger *slog.Logger
 	// UserAgent is appended to the SDK's own User-Agent.
 	UserAgent string
