@@ -482,4 +482,3 @@ func TestNilContext(t *testing.T) {
 		t.Errorf("Do with a nil call context = %v after %d requests; want ErrInvalidInput before any", err, srv.hits.Load())
 	}
 }
-
