@@ -58,8 +58,21 @@ func encodings(v string) map[string]string {
 		"base64 of a body1": base64.StdEncoding.EncodeToString([]byte("x" + body)),
 		"base64 of a body2": base64.URLEncoding.EncodeToString([]byte("xy" + body)),
 		"base64 of a form":  base64.StdEncoding.EncodeToString([]byte("user=a&password=" + url.QueryEscape(v))),
+		// A body's JSON escapes quoted again.
+		"JSON of JSON":    unquote(string(must(json.Marshal(jsonPlain)))),
+		"HTML of JSON":    html.EscapeString(jsonPlain),
+		"percent of JSON": url.QueryEscape(string(jsonHTML)),
 	}
 	return out
+}
+
+func unquote(s string) string { return s[1 : len(s)-1] }
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // base64Run matches text that may be base64 in either alphabet.
@@ -71,7 +84,7 @@ var base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{8,}={0,2}`)
 // not share the scrubber's logic.
 func leaks(text, v string) bool {
 	forms := []string{v}
-	for _, f := range []string{encodings(v)["JSON, plain"], url.QueryEscape(v)} {
+	for _, f := range []string{encodings(v)["JSON, plain"], encodings(v)["JSON, HTML-safe"], url.QueryEscape(v)} {
 		if !slices.Contains(forms, f) {
 			forms = append(forms, f)
 		}

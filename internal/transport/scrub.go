@@ -132,57 +132,100 @@ func (p *pattern) find(s string, fold bool, spans []span) []span {
 	return spans
 }
 
+// maxDepth is how many layers of escaping the matcher undoes: two covers
+// a request body's JSON escapes quoted again in a JSON, HTML or
+// percent-encoded message (\\\" or \&#34; or %5C%22 for a quote).
+const maxDepth = 2
+
 // matchFrom reports whether sec, each of its characters in any of the
 // forms pattern lists, begins at s[i], and where the match ends.
 func matchFrom(s string, i int, sec string, fold bool) (int, bool) {
+	return matchDepth(s, i, sec, fold, maxDepth)
+}
+
+func matchDepth(s string, i int, sec string, fold bool, depth int) (end int, ok bool) {
 	if sec == "" {
 		return i, true
 	}
+	chars(s, i, depth, func(r rune, isRune bool, next int) bool {
+		rest, matched := "", false
+		switch {
+		case !isRune || r < utf8.RuneSelf:
+			b := byte(r)
+			if b == sec[0] || fold && lower(b) == lower(sec[0]) {
+				rest, matched = sec[1:], true
+			}
+		default:
+			if sr, size := utf8.DecodeRuneInString(sec); sr == r {
+				rest, matched = sec[size:], true
+			}
+		}
+		if !matched {
+			return false
+		}
+		end, ok = matchDepth(s, next, rest, fold, depth)
+		return ok
+	})
+	return end, ok
+}
+
+// chars calls yield with every character that s[i:] may begin with when
+// up to depth layers of escaping are undone, and the index after it: the
+// byte itself, "+" as a space, %XX, a JSON escape, an HTML character
+// reference, where the characters that introduce an escape may themselves
+// be escaped. isRune says whether r is a character (from a JSON or HTML
+// escape) rather than a byte. chars stops, and returns true, as soon as
+// yield does.
+func chars(s string, i, depth int, yield func(r rune, isRune bool, next int) bool) bool {
 	if i >= len(s) {
-		return 0, false
+		return false
 	}
-	b := sec[0]
-	c := s[i]
-	if c == b || fold && lower(c) == lower(b) {
-		if end, ok := matchFrom(s, i+1, sec[1:], fold); ok {
-			return end, true
-		}
+	if yield(rune(s[i]), false, i+1) {
+		return true
 	}
-	switch c {
-	case '+':
-		if b == ' ' {
-			return matchFrom(s, i+1, sec[1:], fold)
-		}
-	case '%':
-		if i+2 < len(s) {
-			if v, ok := unhex2(s[i+1], s[i+2]); ok && v == b {
-				return matchFrom(s, i+3, sec[1:], fold)
-			}
-		}
-	case '\\':
-		if r, n, ok := jsonUnescape(s[i:]); ok {
-			if r < utf8.RuneSelf && byte(r) == b {
-				return matchFrom(s, i+n, sec[1:], fold)
-			}
-			if r >= utf8.RuneSelf {
-				if sr, size := utf8.DecodeRuneInString(sec); sr == r {
-					return matchFrom(s, i+n, sec[size:], fold)
+	if depth == 0 {
+		return false
+	}
+	d := depth - 1
+	return chars(s, i, d, func(c rune, _ bool, next int) bool {
+		switch c {
+		case '+':
+			return yield(' ', false, next)
+		case '%':
+			if next+1 < len(s) {
+				if v, ok := unhex2(s[next], s[next+1]); ok {
+					return yield(rune(v), false, next+2)
 				}
 			}
-		}
-	case '&':
-		if r, n, ok := htmlUnescape(s[i:]); ok {
-			if r < utf8.RuneSelf && byte(r) == b {
-				return matchFrom(s, i+n, sec[1:], fold)
-			}
-			if r >= utf8.RuneSelf {
-				if sr, size := utf8.DecodeRuneInString(sec); sr == r {
-					return matchFrom(s, i+n, sec[size:], fold)
+		case '\\':
+			return chars(s, next, d, func(e rune, _ bool, after int) bool {
+				switch e {
+				case '"', '\\', '/':
+					return yield(e, true, after)
+				case 'b':
+					return yield('\b', true, after)
+				case 'f':
+					return yield('\f', true, after)
+				case 'n':
+					return yield('\n', true, after)
+				case 'r':
+					return yield('\r', true, after)
+				case 't':
+					return yield('\t', true, after)
+				case 'u', 'U':
+					if r, n, ok := jsonUnescape(`\u` + s[after:min(len(s), after+4)]); ok && n == 6 {
+						return yield(r, true, after+4)
+					}
 				}
+				return false
+			})
+		case '&':
+			if r, n, ok := htmlUnescape("&" + s[next:min(len(s), next+11)]); ok {
+				return yield(r, true, next+n-1)
 			}
 		}
-	}
-	return 0, false
+		return false
+	})
 }
 
 func lower(c byte) byte {
