@@ -495,3 +495,18 @@ func TestNilContext(t *testing.T) {
 		t.Errorf("Do with a nil call context = %v after %d requests; want ErrInvalidInput before any", err, srv.hits.Load())
 	}
 }
+
+// TestScrubAdversarialText: text built to make the decodings branch (runs
+// of backslashes, percent signs and ampersands a secret also holds) is
+// scrubbed in time proportional to its length times the secret's; without
+// the memo of failed states the matcher's time grows exponentially.
+func TestScrubAdversarialText(t *testing.T) {
+	t.Parallel()
+	ps := compile([]string{strings.Repeat(`\`, 12) + `"%&y`})
+	for _, unit := range []string{`\`, `\\`, `%5C`, `%255C`, `\u005c`, `&#92;`, `\&#92;`} {
+		text := strings.Repeat(unit, 3000) + "x"
+		if got := redact(text, false, ps); got != text {
+			t.Errorf("%q×3000: changed although the secret is not there", unit)
+		}
+	}
+}

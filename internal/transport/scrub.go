@@ -110,11 +110,12 @@ type span struct{ from, to int }
 // matches letters in either case (for header names, which net/http
 // canonicalises).
 func (p *pattern) find(s string, fold bool, spans []span) []span {
+	var failed failedStates
 	for i := 0; i < len(s); i++ {
 		if !p.start[s[i]] {
 			continue
 		}
-		if end, ok := matchFrom(s, i, p.secret, fold); ok {
+		if end, ok := matchFrom(s, i, p.secret, fold, &failed); ok {
 			spans = append(spans, span{i, end})
 			i = end - 1
 		}
@@ -138,34 +139,83 @@ func (p *pattern) find(s string, fold bool, spans []span) []span {
 const maxDepth = 2
 
 // matchFrom reports whether sec, each of its characters in any of the
-// forms pattern lists, begins at s[i], and where the match ends.
-func matchFrom(s string, i int, sec string, fold bool) (int, bool) {
-	return matchDepth(s, i, sec, fold, maxDepth)
+// forms pattern lists, begins at s[i], and where the match ends. failed
+// remembers the (position, characters matched) states already found to
+// fail, so that text built to make the decodings branch (runs of
+// backslashes or percent signs) costs time in proportion to its length
+// times the secret's, never more; it is allocated on first use.
+func matchFrom(s string, i int, sec string, fold bool, failed *failedStates) (int, bool) {
+	m := matcher{s: s, sec: sec, fold: fold, failed: failed}
+	return m.match(i, 0)
 }
 
-func matchDepth(s string, i int, sec string, fold bool, depth int) (end int, ok bool) {
-	if sec == "" {
+type matcher struct {
+	s, sec string
+	fold   bool
+	failed *failedStates
+}
+
+// failedStates is a set of states: a bit set while the text is short
+// enough, a map beyond.
+type failedStates struct {
+	bits []uint64
+	m    map[int]struct{}
+}
+
+const maxStateBits = 1 << 23 // 1 MiB of bits
+
+func (f *failedStates) has(key int) bool {
+	if f.bits != nil {
+		return f.bits[key>>6]&(1<<(key&63)) != 0
+	}
+	_, ok := f.m[key]
+	return ok
+}
+
+func (f *failedStates) add(key, states int) {
+	switch {
+	case f.bits == nil && f.m == nil && states <= maxStateBits:
+		f.bits = make([]uint64, (states+63)/64)
+	case f.bits == nil && f.m == nil:
+		f.m = map[int]struct{}{}
+	}
+	if f.bits != nil {
+		f.bits[key>>6] |= 1 << (key & 63)
+		return
+	}
+	f.m[key] = struct{}{}
+}
+
+// match matches m.sec[j:] at m.s[i:].
+func (m *matcher) match(i, j int) (end int, ok bool) {
+	if j == len(m.sec) {
 		return i, true
 	}
-	chars(s, i, depth, func(r rune, isRune bool, next int) bool {
-		rest, matched := "", false
+	key := i*(len(m.sec)+1) + j
+	if m.failed.has(key) {
+		return 0, false
+	}
+	chars(m.s, i, maxDepth, func(r rune, isRune bool, next int) bool {
+		size := 0
 		switch {
 		case !isRune || r < utf8.RuneSelf:
-			b := byte(r)
-			if b == sec[0] || fold && lower(b) == lower(sec[0]) {
-				rest, matched = sec[1:], true
+			if b := byte(r); b == m.sec[j] || m.fold && lower(b) == lower(m.sec[j]) {
+				size = 1
 			}
 		default:
-			if sr, size := utf8.DecodeRuneInString(sec); sr == r {
-				rest, matched = sec[size:], true
+			if sr, n := utf8.DecodeRuneInString(m.sec[j:]); sr == r {
+				size = n
 			}
 		}
-		if !matched {
+		if size == 0 {
 			return false
 		}
-		end, ok = matchDepth(s, next, rest, fold, depth)
+		end, ok = m.match(next, j+size)
 		return ok
 	})
+	if !ok && j > 0 {
+		m.failed.add(key, (len(m.s)+1)*(len(m.sec)+1))
+	}
 	return end, ok
 }
 

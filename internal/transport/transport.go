@@ -354,15 +354,6 @@ func (s *secretSet) add(v string, minLen int) {
 	}
 }
 
-func (s *secretSet) values() []string {
-	if s == nil {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.list)
-}
-
 // patterns returns the patterns of the set's secrets, building those of
 // secrets added since the last call.
 func (s *secretSet) patterns() patterns {
