@@ -10,6 +10,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -508,5 +509,41 @@ func TestScrubAdversarialText(t *testing.T) {
 		if got := redact(text, false, ps); got != text {
 			t.Errorf("%q×3000: changed although the secret is not there", unit)
 		}
+	}
+}
+
+// TestTransportErrorsAreScrubbed: net/http quotes a malformed status line
+// in its error; a secret a server puts there is scrubbed, and the error
+// still unwraps to its cause.
+func TestTransportErrorsAreScrubbed(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				buf := make([]byte, 4096)
+				_, _ = conn.Read(buf)
+				_, _ = conn.Write([]byte("HTTP/1.1 " + url.QueryEscape(specialSecret) + " OK\r\n\r\n"))
+			}()
+		}
+	}()
+	c := New(Config{Provider: "test", Secrets: []string{specialSecret}, Options: mustOptions(t, usermgmt.WithRetry(usermgmt.NoRetries()))})
+	_, err = send(t, c, context.Background(), "GET", "http://"+l.Addr().String(), ByMethod)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	printed := fmt.Sprintf("%v %+v %#v", err, err, err)
+	t.Log(printed)
+	if leaks(printed, specialSecret) || !strings.Contains(printed, redacted) {
+		t.Errorf("error = %s; want the secret scrubbed", printed)
 	}
 }

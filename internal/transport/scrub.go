@@ -133,10 +133,9 @@ func (p *pattern) find(s string, fold bool, spans []span) []span {
 	return spans
 }
 
-// maxDepth is how many layers of escaping the matcher undoes: two covers
-// a request body's JSON escapes quoted again in a JSON, HTML or
+// The matcher undoes two layers of escaping (see decodeAt): that covers a
+// request body's JSON escapes quoted again in a JSON, HTML or
 // percent-encoded message (\\\" or \&#34; or %5C%22 for a quote).
-const maxDepth = 2
 
 // matchFrom reports whether sec, each of its characters in any of the
 // forms pattern lists, begins at s[i], and where the match ends. failed
@@ -195,87 +194,150 @@ func (m *matcher) match(i, j int) (end int, ok bool) {
 	if m.failed.has(key) {
 		return 0, false
 	}
-	chars(m.s, i, maxDepth, func(r rune, isRune bool, next int) bool {
+	var b alts
+	decodeAt(m.s, i, &b)
+	for _, a := range b.list() {
 		size := 0
 		switch {
-		case !isRune || r < utf8.RuneSelf:
-			if b := byte(r); b == m.sec[j] || m.fold && lower(b) == lower(m.sec[j]) {
+		case !a.isRune || a.r < utf8.RuneSelf:
+			if b := byte(a.r); b == m.sec[j] || m.fold && lower(b) == lower(m.sec[j]) {
 				size = 1
 			}
 		default:
-			if sr, n := utf8.DecodeRuneInString(m.sec[j:]); sr == r {
+			if sr, n := utf8.DecodeRuneInString(m.sec[j:]); sr == a.r {
 				size = n
 			}
 		}
 		if size == 0 {
-			return false
+			continue
 		}
-		end, ok = m.match(next, j+size)
-		return ok
-	})
+		if end, ok = m.match(a.next, j+size); ok {
+			break
+		}
+	}
 	if !ok && j > 0 {
 		m.failed.add(key, (len(m.s)+1)*(len(m.sec)+1))
 	}
 	return end, ok
 }
 
-// chars calls yield with every character that s[i:] may begin with when
-// up to depth layers of escaping are undone, and the index after it: the
-// byte itself, "+" as a space, %XX, a JSON escape, an HTML character
-// reference, where the characters that introduce an escape may themselves
-// be escaped. isRune says whether r is a character (from a JSON or HTML
-// escape) rather than a byte. chars stops, and returns true, as soon as
-// yield does.
-func chars(s string, i, depth int, yield func(r rune, isRune bool, next int) bool) bool {
+// alt is one way to read a character: the character (a byte, or with
+// isRune a character from a JSON or HTML escape) and the index after it.
+type alt struct {
+	r      rune
+	isRune bool
+	next   int
+}
+
+// alts holds the ways to read one position, on the stack: at most five
+// with two layers of escaping (the byte, and per way to read the escape's
+// first character at one layer, at most two, the escape it begins).
+type alts struct {
+	a [8]alt
+	n int
+}
+
+func (b *alts) add(x alt) {
+	if b.n < len(b.a) {
+		b.a[b.n] = x
+		b.n++
+	}
+}
+
+func (b *alts) list() []alt { return b.a[:b.n] }
+
+// decodeAt fills b with every character that s[i:] may begin with when up
+// to two layers of escaping are undone: the byte itself, "+" as
+// a space, %XX, a JSON escape, an HTML character reference, where the
+// characters that make up an escape may themselves be escaped once.
+func decodeAt(s string, i int, b *alts) {
 	if i >= len(s) {
-		return false
+		return
 	}
-	if yield(rune(s[i]), false, i+1) {
-		return true
+	b.add(alt{rune(s[i]), false, i + 1})
+	var inner alts
+	decodeOnce(s, i, &inner)
+	for _, c := range inner.list() {
+		var second alts
+		if c.r == '\\' {
+			decodeOnce(s, c.next, &second)
+		}
+		escape(s, c, second.list(), b)
 	}
-	if depth == 0 {
-		return false
+}
+
+// decodeOnce fills b with the characters s[i:] may begin with when one
+// layer of escaping is undone.
+func decodeOnce(s string, i int, b *alts) {
+	if i >= len(s) {
+		return
 	}
-	d := depth - 1
-	return chars(s, i, d, func(c rune, _ bool, next int) bool {
-		switch c {
-		case '+':
-			return yield(' ', false, next)
-		case '%':
-			if next+1 < len(s) {
-				if v, ok := unhex2(s[next], s[next+1]); ok {
-					return yield(rune(v), false, next+2)
-				}
-			}
-		case '\\':
-			return chars(s, next, d, func(e rune, _ bool, after int) bool {
-				switch e {
-				case '"', '\\', '/':
-					return yield(e, true, after)
-				case 'b':
-					return yield('\b', true, after)
-				case 'f':
-					return yield('\f', true, after)
-				case 'n':
-					return yield('\n', true, after)
-				case 'r':
-					return yield('\r', true, after)
-				case 't':
-					return yield('\t', true, after)
-				case 'u', 'U':
-					if r, n, ok := jsonUnescape(`\u` + s[after:min(len(s), after+4)]); ok && n == 6 {
-						return yield(r, true, after+4)
-					}
-				}
-				return false
-			})
-		case '&':
-			if r, n, ok := htmlUnescape("&" + s[next:min(len(s), next+11)]); ok {
-				return yield(r, true, next+n-1)
+	c := alt{rune(s[i]), false, i + 1}
+	b.add(c)
+	var second [1]alt
+	if c.r == '\\' && c.next < len(s) {
+		second[0] = alt{rune(s[c.next]), false, c.next + 1}
+		escape(s, c, second[:], b)
+		return
+	}
+	escape(s, c, nil, b)
+}
+
+// escape adds to b the character of the escape that c (a character read
+// at s, ending at c.next) begins, if it begins one; for a backslash,
+// seconds are the ways to read the character after it.
+func escape(s string, c alt, seconds []alt, b *alts) {
+	switch c.r {
+	case '+':
+		b.add(alt{' ', false, c.next})
+	case '%':
+		if c.next+1 < len(s) {
+			if v, ok := unhex2(s[c.next], s[c.next+1]); ok {
+				b.add(alt{rune(v), false, c.next + 2})
 			}
 		}
-		return false
-	})
+	case '\\':
+		for _, e := range seconds {
+			switch e.r {
+			case '"', '\\', '/':
+				b.add(alt{e.r, true, e.next})
+			case 'b':
+				b.add(alt{'\b', true, e.next})
+			case 'f':
+				b.add(alt{'\f', true, e.next})
+			case 'n':
+				b.add(alt{'\n', true, e.next})
+			case 'r':
+				b.add(alt{'\r', true, e.next})
+			case 't':
+				b.add(alt{'\t', true, e.next})
+			case 'u', 'U':
+				if r, ok := hex4(s, e.next); ok {
+					b.add(alt{r, true, e.next + 4})
+				}
+			}
+		}
+	case '&':
+		if r, n, ok := htmlRef(s, c.next); ok {
+			b.add(alt{r, true, c.next + n})
+		}
+	}
+}
+
+// hex4 decodes the four hex digits at s[i:].
+func hex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for k := i; k < i+4; k++ {
+		d, ok := unhexDigit(s[k])
+		if !ok {
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
 }
 
 func lower(c byte) byte {
@@ -303,54 +365,19 @@ func unhex2(a, b byte) (byte, bool) {
 	return x<<4 | y, ok1 && ok2
 }
 
-// jsonUnescape decodes the JSON escape at the start of s (which begins
-// with a backslash): the character and the escape's length.
-func jsonUnescape(s string) (rune, int, bool) {
-	if len(s) < 2 {
-		return 0, 0, false
-	}
-	switch s[1] {
-	case '"', '\\', '/':
-		return rune(s[1]), 2, true
-	case 'b':
-		return '\b', 2, true
-	case 'f':
-		return '\f', 2, true
-	case 'n':
-		return '\n', 2, true
-	case 'r':
-		return '\r', 2, true
-	case 't':
-		return '\t', 2, true
-	case 'u':
-		if len(s) < 6 {
-			return 0, 0, false
-		}
-		var r rune
-		for k := 2; k < 6; k++ {
-			d, ok := unhexDigit(s[k])
-			if !ok {
-				return 0, 0, false
-			}
-			r = r<<4 | rune(d)
-		}
-		return r, 6, true
-	}
-	return 0, 0, false
-}
-
 // htmlEntities are the named character references an HTML escaper uses
 // for the characters it escapes.
 var htmlEntities = map[string]rune{"lt": '<', "gt": '>', "amp": '&', "quot": '"', "apos": '\'', "nbsp": 0xa0}
 
-// htmlUnescape decodes the character reference at the start of s (which
-// begins with an ampersand): &name; &#decimal; or &#xhex;.
-func htmlUnescape(s string) (rune, int, bool) {
-	end := strings.IndexByte(s[:min(len(s), 12)], ';')
-	if end < 2 {
+// htmlRef decodes the character reference whose ampersand came just
+// before s[i]: the character, and how many bytes after the ampersand it
+// takes.
+func htmlRef(s string, i int) (rune, int, bool) {
+	end := strings.IndexByte(s[i:min(len(s), i+11)], ';')
+	if end < 1 {
 		return 0, 0, false
 	}
-	ref := s[1:end]
+	ref := s[i : i+end]
 	if ref[0] != '#' {
 		r, ok := htmlEntities[ref]
 		if !ok {
@@ -377,21 +404,6 @@ func htmlUnescape(s string) (rune, int, bool) {
 		}
 	}
 	return r, end + 1, true
-}
-
-// Redact returns s with every one of secrets replaced by "[REDACTED]",
-// wherever it appears in any encoding a server may echo it in (see
-// pattern): for a message a provider builds outside the Client, such as
-// an OAuth2 token endpoint's error. Secrets shorter than three bytes are
-// not scrubbed, as with the Client's own.
-func Redact(s string, secrets ...string) string {
-	var ps patterns
-	for _, sec := range secrets {
-		if len(sec) >= minKnownSecretLen {
-			ps = append(ps, newPattern(sec))
-		}
-	}
-	return redact(s, false, ps)
 }
 
 // patterns is an immutable list of patterns, longest secret first.

@@ -505,6 +505,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		} else {
 			err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, unwrapURLError(err))
 		}
+		// net/http quotes what a server sent in some errors (a malformed
+		// status line, a redirect's host): scrub them like any answer.
+		if msg, clean := err.Error(), c.scrubber(ctx, nil)(err.Error()); clean != msg {
+			err = &scrubbedError{msg: clean, err: err}
+		}
 		if cl.maybeApplied && cl.changesState() {
 			return nil, &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: cl.op, Err: err}
 		}
@@ -513,6 +518,17 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	resp.Body = &limitedBody{rc: resp.Body, left: c.maxBody, max: c.maxBody, cancel: cancel}
 	return resp, nil
 }
+
+// scrubbedError is an error whose message had secrets scrubbed from it.
+// It unwraps to the original, so that errors.Is and errors.As still see
+// the cause (context.DeadlineExceeded, a *net.OpError).
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
 
 // unwrapURLError drops the *url.Error wrapper, whose message repeats the
 // whole URL (query string included), keeping the method and the cause.
