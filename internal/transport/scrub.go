@@ -365,9 +365,25 @@ func unhex2(a, b byte) (byte, bool) {
 	return x<<4 | y, ok1 && ok2
 }
 
-// htmlEntities are the named character references an HTML escaper uses
-// for the characters it escapes.
-var htmlEntities = map[string]rune{"lt": '<', "gt": '>', "amp": '&', "quot": '"', "apos": '\'', "nbsp": 0xa0}
+// htmlEntity decodes the named character references an HTML escaper uses
+// for the characters it escapes, in any letter case.
+func htmlEntity(name string) (rune, bool) {
+	switch {
+	case strings.EqualFold(name, "lt"):
+		return '<', true
+	case strings.EqualFold(name, "gt"):
+		return '>', true
+	case strings.EqualFold(name, "amp"):
+		return '&', true
+	case strings.EqualFold(name, "quot"):
+		return '"', true
+	case strings.EqualFold(name, "apos"):
+		return '\'', true
+	case strings.EqualFold(name, "nbsp"):
+		return 0xa0, true
+	}
+	return 0, false
+}
 
 // htmlRef decodes the character reference whose ampersand came just
 // before s[i]: the character, and how many bytes after the ampersand it
@@ -379,10 +395,7 @@ func htmlRef(s string, i int) (rune, int, bool) {
 	}
 	ref := s[i : i+end]
 	if ref[0] != '#' {
-		r, ok := htmlEntities[ref]
-		if !ok {
-			r, ok = htmlEntities[strings.ToLower(ref)]
-		}
+		r, ok := htmlEntity(ref)
 		return r, end + 1, ok
 	}
 	digits, base := ref[1:], rune(10)
