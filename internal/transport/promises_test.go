@@ -547,3 +547,17 @@ func TestTransportErrorsAreScrubbed(t *testing.T) {
 		t.Errorf("error = %s; want the secret scrubbed", printed)
 	}
 }
+
+// TestRedact: the helper for messages built outside the Client scrubs
+// every encoding, and leaves short secrets alone.
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	for name, e := range encodings(specialSecret) {
+		if out := Redact("x "+e+" y", specialSecret, ""); leaks(out, specialSecret) {
+			t.Errorf("%s: Redact left %q", name, out)
+		}
+	}
+	if out := Redact("ab cd", "ab"); out != "ab cd" {
+		t.Errorf("a two-byte secret was scrubbed: %q", out)
+	}
+}

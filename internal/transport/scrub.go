@@ -419,6 +419,21 @@ func htmlRef(s string, i int) (rune, int, bool) {
 	return r, end + 1, true
 }
 
+// Redact returns s with every one of secrets replaced by "[REDACTED]",
+// wherever it appears in any encoding a server may echo it in (see
+// pattern): for a message a provider builds outside the Client, such as
+// an OAuth2 token endpoint's error. Secrets shorter than three bytes are
+// not scrubbed, as with the Client's own.
+func Redact(s string, secrets ...string) string {
+	var ps patterns
+	for _, sec := range secrets {
+		if len(sec) >= minKnownSecretLen {
+			ps = append(ps, newPattern(sec))
+		}
+	}
+	return redact(s, false, ps)
+}
+
 // patterns is an immutable list of patterns, longest secret first.
 type patterns []*pattern
 
