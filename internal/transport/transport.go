@@ -44,7 +44,8 @@ type Config struct {
 	// the default allow-list and the caller's.
 	LogHeaders []string
 	// Secrets are credential values that must never appear in an error
-	// message, even when a server echoes them.
+	// message or a log record, even when a server echoes them, in any
+	// encoding (JSON- or HTML-escaped, percent-encoded, base64).
 	Secrets []string
 	// Wait, when set, maps each computed wait to the wait actually slept.
 	// Tests use it to observe waits without sleeping them.
@@ -319,8 +320,9 @@ type callState struct {
 }
 
 // AddSecrets registers values that the call named by WithCall in ctx sends
-// in its body, such as a user's password, so that no error of the call
-// quotes them, even when a server echoes them back. Header credentials need
+// in its body, such as a user's password, so that no error or log record
+// of the call quotes them, even when a server echoes them back in any
+// encoding. Header credentials need
 // no registering: every value of a header that is not on the logging
 // allow-list is treated as a secret of its call.
 func AddSecrets(ctx context.Context, values ...string) {
