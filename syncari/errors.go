@@ -3,7 +3,6 @@ package syncari
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/usermgmt-go/sdk/internal/transport"
@@ -49,15 +48,9 @@ func failureFromEnvelope(body []byte) transport.Failure {
 	return f
 }
 
-// scrub replaces secret in s, as it is and as a form or query encodes it
-// (the token request sends it form-encoded, and a server may echo that).
+// scrub replaces secret in s, in every encoding a server may echo it in
+// (the token request sends it form-encoded, and a server may quote that
+// JSON- or HTML-escaped, percent-encoded or in base64).
 func scrub(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	s = strings.ReplaceAll(s, secret, "[REDACTED]")
-	if q := url.QueryEscape(secret); q != secret {
-		s = strings.ReplaceAll(s, q, "[REDACTED]")
-	}
-	return s
+	return transport.Redact(s, secret)
 }

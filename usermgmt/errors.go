@@ -57,6 +57,9 @@ type APIError struct {
 	// RetryAfter is the wait the server asked for in a Retry-After header,
 	// zero when it asked for none.
 	RetryAfter time.Duration
+	// Attempts is the number of attempts the call made before this answer
+	// ended it, when it made more than one; zero when it made one.
+	Attempts int
 	// Kind is the sentinel this error matches with errors.Is (ErrNotFound,
 	// ErrConflict, ErrUnauthorized, ErrRateLimited), or nil.
 	Kind error
@@ -87,6 +90,11 @@ func (e *APIError) Error() string {
 	case len(e.Messages) > 0:
 		b.WriteString(": ")
 		b.WriteString(strings.Join(e.Messages, "; "))
+	}
+	if e.Attempts > 1 {
+		b.WriteString(" (after ")
+		b.WriteString(strconv.Itoa(e.Attempts))
+		b.WriteString(" attempts)")
 	}
 	if e.RetryAfter > 0 {
 		b.WriteString(" (retry after ")
@@ -134,10 +142,22 @@ type OutcomeUnknownError struct {
 	Err       error
 }
 
-// Error implements error.
+// Error implements error. The explanation of an unknown outcome appears
+// once in a chain: an OutcomeUnknownError whose cause holds another one
+// (a create that could not be settled by a look-up) names its operation
+// and the cause, and leaves the explanation to the inner error. The cause's
+// own "provider: operation: " prefix is not repeated when it is the same.
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("%s: %s: outcome unknown: the request was sent but no answer proves whether it was applied: %v",
-		e.Provider, e.Operation, e.Err)
+	prefix := e.Provider + ": " + e.Operation + ": "
+	cause := "<nil>"
+	if e.Err != nil {
+		cause = strings.TrimPrefix(e.Err.Error(), prefix)
+	}
+	var inner *OutcomeUnknownError
+	if errors.As(e.Err, &inner) {
+		return prefix + cause
+	}
+	return prefix + "outcome unknown: the request was sent but no answer proves whether it was applied: " + cause
 }
 
 // Unwrap returns ErrOutcomeUnknown and the cause.

@@ -34,8 +34,11 @@ type Options struct {
 	HTTPClient *http.Client
 	// Retry is the retry policy (see RetryPolicy).
 	Retry RetryPolicy
-	// Logger receives one debug record per attempt and per response, with
-	// secrets redacted. Nil (the default) logs nothing.
+	// Logger receives one debug record per attempt, with secrets redacted
+	// in every encoding: provider, operation, method, path (no query),
+	// attempt, status or error, duration, the backoff before the next
+	// attempt when there is one, then the allow-listed request and response
+	// headers. Nil (the default) logs nothing.
 	Logger *slog.Logger
 	// UserAgent is appended to the SDK's own User-Agent.
 	UserAgent string
@@ -113,9 +116,17 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithUserAgent appends s to the User-Agent header.
+// WithUserAgent appends s to the User-Agent header. s must not contain
+// control characters (CR, LF, other C0 characters, DEL): they cannot be
+// sent in a header, and CR or LF would split it.
 func WithUserAgent(s string) Option {
 	return func(o *Options) error {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c == 0x7f {
+				return &InputError{Provider: "usermgmt", Operation: "WithUserAgent", Field: "user agent",
+					Reason: fmt.Sprintf("contains the control character %U at byte %d", rune(c), i)}
+			}
+		}
 		o.UserAgent = s
 		return nil
 	}

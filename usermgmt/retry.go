@@ -13,11 +13,20 @@ import (
 // key is retried only when the failure proves the server never saw it
 // (connection refused, 429). Waits use exponential backoff with full jitter,
 // capped at MaxDelay; a Retry-After header (seconds or HTTP date) replaces
-// the computed wait, and when it asks for more than MaxDelay the call stops
-// at once with an *APIError matching ErrRateLimited that carries RetryAfter.
+// the computed wait.
+//
+// When an answer the policy would retry (429, or any 5xx but 501) asks with
+// Retry-After for a longer wait than MaxDelay, the call stops at once and
+// returns that answer's *APIError, with RetryAfter set and matching
+// ErrRateLimited whatever its status.
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts, the first included.
-	// Zero means 4; 1 disables retries.
+	// Zero means 4; 1 disables retries. It bounds the requests put on the
+	// wire too: net/http resends a read (or a request with an
+	// Idempotency-Key header) on its own when a reused keep-alive
+	// connection fails before answering, and such resends count as
+	// attempts; one that would exceed MaxAttempts is stopped before it is
+	// written. Redirects followed within an attempt are not counted.
 	MaxAttempts int
 	// BaseDelay is the backoff before the first retry; it doubles with each
 	// attempt, and the wait is drawn at random below it (full jitter).

@@ -3,15 +3,20 @@ package secretcheck
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -115,17 +120,133 @@ func (h *harness) options(extra ...usermgmt.Option) []usermgmt.Option {
 	}, extra...)
 }
 
-// check fails the test if text holds a canary.
+// check fails the test if text holds a canary in any form a reader could
+// decode (see decodings and canaryForms).
 func (h *harness) check(where, text string) {
 	h.t.Helper()
 	h.mu.Lock()
 	canaries := slices.Clone(h.canaries)
 	h.mu.Unlock()
+	views := decodings(text)
 	for _, c := range canaries {
-		if i := strings.Index(text, c); i >= 0 {
-			h.t.Errorf("%s: canary %q leaked: …%s…", where, c, text[max(0, i-200):min(len(text), i+len(c)+50)])
+		for _, f := range canaryForms(c) {
+			for _, v := range views {
+				if i := strings.Index(v.text, f); i >= 0 {
+					h.t.Errorf("%s: canary %q leaked (%s, as %q): …%s…", where, c, v.name, f, v.text[max(0, i-200):min(len(v.text), i+len(f)+50)])
+					return
+				}
+			}
 		}
 	}
+}
+
+// canaryForms are the forms of a canary looked for in every decoding of a
+// text: the canary, and the escaped forms in which a request body carries
+// it (JSON with and without HTML-safe escapes, form encoding), since a
+// server echoes the body. All are lower-cased, as the decodings are: a
+// response header name that echoes a canary arrives canonicalised.
+func canaryForms(c string) []string {
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(c)
+	jsonPlain := strings.TrimSuffix(plain.String(), "\n")
+	jsonHTML, _ := json.Marshal(c)
+	var forms []string
+	for _, f := range []string{c, jsonPlain[1 : len(jsonPlain)-1], string(jsonHTML[1 : len(jsonHTML)-1]), url.QueryEscape(c)} {
+		f = strings.ToLower(f)
+		if !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	return forms
+}
+
+// view is a text decoded one way.
+type view struct{ name, text string }
+
+// base64Run matches text that may be base64, in either alphabet.
+var base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{8,}`)
+
+// decodings returns text lower-cased, and lower-cased after undoing each
+// encoding a server may echo a value in: JSON escapes, HTML character
+// references, percent-encoding, and base64 (every run of base64
+// characters, at each alignment, in both alphabets). It decodes instead of
+// encoding the canaries, so that it shares no logic with the scrubber.
+func decodings(text string) []view {
+	views := []view{
+		{"as it is", strings.ToLower(text)},
+		{"JSON-escaped", strings.ToLower(unescapeJSON(text))},
+		{"HTML-escaped", strings.ToLower(html.UnescapeString(text))},
+		{"percent-encoded", strings.ToLower(unescapePercent(text))},
+	}
+	var b64 strings.Builder
+	for _, run := range base64Run.FindAllString(text, -1) {
+		for off := range 4 {
+			r := run[min(off, len(run)):]
+			if len(r)%4 == 1 {
+				r = r[:len(r)-1]
+			}
+			for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+				if d, err := enc.DecodeString(r); err == nil {
+					b64.Write(d)
+					b64.WriteByte('\n')
+				}
+			}
+		}
+	}
+	return append(views, view{"base64", strings.ToLower(b64.String())})
+}
+
+// unescapeJSON undoes JSON string escapes wherever they are, leaving
+// everything else as it is.
+func unescapeJSON(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		switch c := s[i+1]; c {
+		case '"', '\\', '/':
+			b.WriteByte(c)
+			i++
+		case 'n':
+			b.WriteByte('\n')
+			i++
+		case 'u':
+			if n, err := strconv.ParseUint(s[i+2:min(len(s), i+6)], 16, 32); err == nil && i+6 <= len(s) {
+				b.WriteRune(rune(n))
+				i += 5
+				continue
+			}
+			b.WriteByte(s[i])
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// unescapePercent undoes %XX (either case) and + wherever they are.
+func unescapePercent(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '+':
+			b.WriteByte(' ')
+		case s[i] == '%' && i+2 < len(s):
+			if n, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 2
+				continue
+			}
+			b.WriteByte(s[i])
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 // checkLogs checks both log outputs, and that logging was on at all.
@@ -293,16 +414,39 @@ func exercise[C any](h *harness, srv *usermgmttest.FakeServer, typ reflect.Type,
 
 // echoServer starts a hostile server that answers every request with
 // status and an error body in the provider's format (shape) whose every
-// field quotes the whole request: method, path, query, headers and body. A
-// request-id header and an allow-listed header quote it too.
+// field quotes the whole request (method, path, query, headers and body)
+// in every encoding a server may use: as it is, JSON-escaped (with and
+// without HTML-safe escapes), HTML-escaped, percent-encoded and base64 in
+// both alphabets. Allow-listed response headers quote it too, and the
+// names of further response headers carry the request's credentials and
+// body.
 func echoServer(t *testing.T, status int, shape func(echo string) any) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		echo := fmt.Sprintf("%s %s?%s %v %s", r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, body)
-		line := strings.NewReplacer("\r", " ", "\n", " ").Replace(echo)
-		w.Header().Set("X-Request-Id", line)
-		w.Header().Set("Location", line)
-		w.Header().Set("Content-Type", "application/json")
+		raw := fmt.Sprintf("%s %s?%s %v %s", r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, body)
+		jsonHTML, _ := json.Marshal(raw)
+		var plain bytes.Buffer
+		enc := json.NewEncoder(&plain)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(raw)
+		echo := strings.Join([]string{raw, string(jsonHTML), plain.String(), html.EscapeString(raw), url.QueryEscape(raw),
+			base64.StdEncoding.EncodeToString([]byte(raw)), base64.RawURLEncoding.EncodeToString([]byte(raw))}, " | ")
+		line := strings.NewReplacer("\r", " ", "\n", " ").Replace(raw)
+		hdr := w.Header()
+		hdr.Set("X-Request-Id", line)
+		hdr.Set("X-Correlation-Id", string(jsonHTML))
+		hdr.Set("Location", "/echo?q="+url.QueryEscape(raw)+"#"+base64.URLEncoding.EncodeToString([]byte(raw)))
+		for name, vals := range r.Header {
+			for _, v := range vals {
+				hdr.Set("X-Echo-"+name+"-"+url.QueryEscape(v), "1")
+				hdr.Set("X-Echo-B64-"+name+"-"+base64.RawURLEncoding.EncodeToString([]byte(v)), "1")
+			}
+		}
+		if len(body) > 0 {
+			hdr.Set("X-Echo-Body-"+url.QueryEscape(string(body)), "1")
+			hdr.Set("X-Echo-Body-B64-"+base64.RawURLEncoding.EncodeToString(body), "1")
+		}
+		hdr.Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(shape(echo))
 	}))

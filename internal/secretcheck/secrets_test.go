@@ -28,8 +28,8 @@ import (
 // Passwords given to users through the facade; every provider's test uses
 // them, so each is a canary everywhere.
 const (
-	facadePassword    = "CANARY-facade-password-0a1b"
-	facadeNewPassword = "CANARY-facade-new-password-2c3d"
+	facadePassword    = `CANARY "facade-password-0a1b <&> \`
+	facadeNewPassword = `CANARY "facade-new-password-2c3d <&> \`
 )
 
 // directoryCases are the cases of a Directory adapter, the same for every
@@ -99,9 +99,9 @@ var directoryExtra = []string{"Provision"}
 func TestSyncari(t *testing.T) {
 	t.Parallel()
 	const (
-		clientSecret = "CANARY-syncari-client-secret-11aa"
-		wrongSecret  = "CANARY-syncari-wrong-secret-22bb"
-		wrongToken   = "CANARY-syncari-wrong-token-33cc"
+		clientSecret = `CANARY-syncari-client-secret-11aa"<&>\`
+		wrongSecret  = `CANARY-syncari-wrong-secret-22bb"<&>\`
+		wrongToken   = `CANARY-syncari-wrong-token-33cc"<&>\`
 	)
 	h := newHarness(t, clientSecret, wrongSecret, wrongToken, facadePassword, facadeNewPassword)
 	srv := syncaritest.NewServer(syncaritest.WithCredentials("syncari-canary-client", clientSecret), syncaritest.WithPageSize(2))
@@ -213,9 +213,9 @@ func TestSyncari(t *testing.T) {
 func TestDBSync(t *testing.T) {
 	t.Parallel()
 	const (
-		key        = "CANARY-dbsync-partner-key-44dd"
-		token      = "CANARY-dbsync-partner-token-55ee"
-		wrongToken = "CANARY-dbsync-wrong-token-66ff"
+		key        = `CANARY-dbsync-partner-key-44dd"<&>\`
+		token      = `CANARY-dbsync-partner-token-55ee"<&>\`
+		wrongToken = `CANARY-dbsync-wrong-token-66ff"<&>\`
 		company    = "Canary Corp"
 	)
 	h := newHarness(t, key, token, wrongToken, facadePassword, facadeNewPassword)
@@ -288,10 +288,10 @@ func TestDBSync(t *testing.T) {
 func TestGenericusr(t *testing.T) {
 	t.Parallel()
 	const (
-		password      = "CANARY-revive-basic-password-77aa"
-		wrongPassword = "CANARY-revive-wrong-password-88bb"
-		userPassword  = "CANARY-revive-user-password-99cc"
-		newPassword   = "CANARY-revive-new-password-00dd"
+		password      = `CANARY "revive-basic-password-77aa <&> \`
+		wrongPassword = `CANARY "revive-wrong-password-88bb <&> \`
+		userPassword  = `CANARY "revive-user-password-99cc <&> \`
+		newPassword   = `CANARY "revive-new-password-00dd <&> \`
 	)
 	h := newHarness(t, password, wrongPassword, userPassword, newPassword, facadePassword, facadeNewPassword)
 	srv := genericusrtest.NewServer(genericusrtest.WithCredentials("revive-admin", password))
@@ -367,10 +367,10 @@ func TestGenericusr(t *testing.T) {
 func TestVendorusers(t *testing.T) {
 	t.Parallel()
 	const (
-		token        = "CANARY-guardant-token-aa11"
-		wrongToken   = "CANARY-guardant-wrong-token-bb22"
-		apiKey       = "CANARY-guardant-custom-header-cc33"
-		userPassword = "CANARY-guardant-user-password-dd44"
+		token        = `CANARY-guardant-token-aa11"<&>\`
+		wrongToken   = `CANARY-guardant-wrong-token-bb22"<&>\`
+		apiKey       = `CANARY-guardant-custom-header-cc33"<&>\`
+		userPassword = `CANARY "guardant-user-password-dd44 <&> \`
 	)
 	h := newHarness(t, token, wrongToken, apiKey, userPassword, facadePassword, facadeNewPassword)
 	srv := vendoruserstest.NewServer(vendoruserstest.WithCredentials(token))
@@ -454,11 +454,11 @@ func TestVendorusers(t *testing.T) {
 func TestBSS(t *testing.T) {
 	t.Parallel()
 	const (
-		apiKey         = "CANARY-bss-apikey-ee55"
-		wrongKey       = "CANARY-bss-wrong-apikey-ff66"
-		userPassword   = "CANARY-bss-user-password-0077"
-		newPassword    = "CANARY-bss-new-password-1188"
-		legacyPassword = "CANARY-bss-legacy-password-2299"
+		apiKey         = `CANARY-bss-apikey-ee55"<&>\`
+		wrongKey       = `CANARY-bss-wrong-apikey-ff66"<&>\`
+		userPassword   = `CANARY "bss-user-password-0077 <&> \`
+		newPassword    = `CANARY "bss-new-password-1188 <&> \`
+		legacyPassword = `CANARY "bss-legacy-password-2299 <&> \`
 	)
 	h := newHarness(t, apiKey, wrongKey, userPassword, newPassword, legacyPassword, facadePassword, facadeNewPassword)
 	srv := bsstest.NewServer(bsstest.WithCredentials(apiKey))

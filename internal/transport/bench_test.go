@@ -57,3 +57,17 @@ func BenchmarkReadBody(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScrub measures scrubbing a 1 KiB error message of five
+// secrets, whose patterns are built once, as a call builds them.
+func BenchmarkScrub(b *testing.B) {
+	ps := compile([]string{`pa"ss\wo<r>d &x 12'`, "CANARY-token-aa11", "Bearer abcdef123456", "another-secret-value", "k3y"})
+	msg := string(bytes.Repeat([]byte(`validation failed: field "name" is <required> & 100% \ok; `), 18))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		if redact(msg, false, ps) != msg {
+			b.Fatal("changed")
+		}
+	}
+}

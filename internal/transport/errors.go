@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -58,8 +57,16 @@ func (c *Client) APIError(ctx context.Context, resp *http.Response, f Failure) e
 	}
 	if e.Kind == nil {
 		e.Kind = usermgmt.KindForStatus(resp.StatusCode)
-		if resp.StatusCode == http.StatusServiceUnavailable && e.RetryAfter > c.policy.MaxDelay {
+		// The retry rule (see decide): an answer the policy would retry
+		// that asks for a longer wait than MaxDelay stopped the call; the
+		// server asked the client to wait, whatever the status.
+		if retryableStatus(resp.StatusCode) && e.RetryAfter > c.policy.MaxDelay {
 			e.Kind = usermgmt.ErrRateLimited
+		}
+	}
+	if resp.Request != nil {
+		if cl := callFrom(resp.Request.Context()); cl != nil && cl.sent() > 1 {
+			e.Attempts = cl.sent()
 		}
 	}
 	if resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && changesState(ctx, resp.Request) {
@@ -89,30 +96,45 @@ func safeMethod(m string) bool {
 
 // scrubber returns a function that replaces in a message every secret the
 // client was configured with and every secret of the call behind ctx or
-// resp (see AddSecrets), as it is and query-escaped.
+// resp (see AddSecrets), in every encoding a server may echo it in (see
+// pattern). The patterns are built once per secret, not per message.
 func (c *Client) scrubber(ctx context.Context, resp *http.Response) func(string) string {
-	secrets := slices.Clone(c.secrets.values) // see minKnownSecretLen
+	lists := c.secretPatterns(ctx, resp)
+	return func(s string) string { return redact(s, false, lists...) }
+}
+
+// secretPatterns returns the patterns of the client's secrets and of the
+// call behind ctx or resp.
+func (c *Client) secretPatterns(ctx context.Context, resp *http.Response) []patterns {
+	lists := make([]patterns, 1, 3)
+	lists[0] = c.secrets.patterns
+	var seen *secretSet
 	if cl := callFrom(ctx); cl != nil {
-		secrets = append(secrets, cl.secrets.values()...)
+		lists = append(lists, cl.secrets.patterns())
+		seen = cl.secrets
 	}
 	if resp != nil && resp.Request != nil {
-		if cl := callFrom(resp.Request.Context()); cl != nil {
-			secrets = append(secrets, cl.secrets.values()...)
+		if cl := callFrom(resp.Request.Context()); cl != nil && cl.secrets != seen {
+			lists = append(lists, cl.secrets.patterns())
 		}
 	}
-	// Longest first, so that a secret containing another goes as a whole.
-	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
-	return func(s string) string {
-		for _, sec := range secrets {
-			if strings.Contains(s, sec) {
-				s = strings.ReplaceAll(s, sec, redacted)
-			}
-			if q := url.QueryEscape(sec); q != sec && strings.Contains(s, q) {
-				s = strings.ReplaceAll(s, q, redacted)
-			}
-		}
-		return s
+	return lists
+}
+
+// CheckContext returns a *usermgmt.InputError (matching
+// usermgmt.ErrInvalidInput) when ctx is nil, and nil otherwise. A provider
+// client calls it first in every method that takes a context, so that a nil
+// context is reported as bad input instead of panicking inside net/http.
+func CheckContext(ctx context.Context, provider, operation string) error {
+	if ctx == nil {
+		return nilContextError(provider, operation)
 	}
+	return nil
+}
+
+func nilContextError(provider, operation string) error {
+	return &usermgmt.InputError{Provider: provider, Operation: operation, Field: "context",
+		Reason: "must not be nil; pass context.Background() or context.TODO()"}
 }
 
 // Input returns a *usermgmt.InputError for this provider.

@@ -198,3 +198,25 @@ func fuzzOptions(tb testing.TB, opts ...usermgmt.Option) usermgmt.Options {
 	}
 	return o
 }
+
+// FuzzRedact: scrubbing never panics, leaves text without a secret as it
+// is, and leaves no whole secret in text that held one, raw or
+// query-escaped.
+func FuzzRedact(f *testing.F) {
+	f.Add("pa\"ss<&>\\ word", "before ", " after")
+	f.Add("abc", "%2522", "&#34;")
+	f.Add("secret", `\\\"`, "c2VjcmV0")
+	f.Add("aXa", "aXaX", "a")
+	f.Fuzz(func(t *testing.T, secret, before, after string) {
+		if len(secret) < 3 || strings.ContainsAny(secret, "[]") || strings.Contains(redacted, secret) {
+			return
+		}
+		ps := compile([]string{secret})
+		_ = redact(before, true, ps)
+		for _, s := range []string{secret, url.QueryEscape(secret)} {
+			if out := redact(before+s+after, false, ps); strings.Contains(out, secret) {
+				t.Errorf("redact(%q) = %q still holds %q", before+s+after, out, secret)
+			}
+		}
+	})
+}

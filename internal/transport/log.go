@@ -4,51 +4,65 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-
-	"github.com/hashicorp/go-retryablehttp"
+	"time"
 )
 
 const redacted = "[REDACTED]"
 
-// headerAttrs renders h for a log record: the value of an allow-listed header
-// as it is, every other header as "[REDACTED]". An allow-list, not a
-// deny-list, so that a header nobody thought of cannot leak a credential.
-func (c *Client) headerAttrs(h http.Header, scrub func(string) string) slog.Attr {
+// headerAttrs renders h for a log record: the value of an allow-listed
+// header scrubbed of secrets (a server chooses the values of response
+// headers, and may echo a credential in any of them), every other header as
+// "[REDACTED]". An allow-list, not a deny-list, so that a header nobody
+// thought of cannot leak a credential. A header whose name holds a secret
+// (a server chooses response header names too) is left out.
+func (c *Client) headerAttrs(group string, h http.Header, lists []patterns) slog.Attr {
 	attrs := make([]any, 0, len(h))
 	for name, vals := range h {
+		if redact(name, true, lists...) != name {
+			continue
+		}
 		v := redacted
 		if c.logged[name] && len(vals) > 0 {
-			v = scrub(vals[0]) // a server may echo a credential in any header
+			v = redact(vals[0], false, lists...)
 		}
 		attrs = append(attrs, slog.String(name, v))
 	}
-	return slog.Group("headers", attrs...)
+	return slog.Group(group, attrs...)
 }
 
-func (c *Client) logRequest(_ retryablehttp.Logger, req *http.Request, attempt int) {
-	ctx := req.Context()
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: request",
-		slog.String("provider", c.provider),
-		slog.String("operation", Operation(ctx)),
-		slog.Int("attempt", attempt+1),
-		slog.String("method", req.Method),
-		slog.String("url", redactURL(req.URL.String())),
-		c.headerAttrs(req.Header, c.scrubber(ctx, nil)),
-	)
-}
-
-func (c *Client) logResponse(_ retryablehttp.Logger, resp *http.Response) {
-	ctx := context.Background()
-	op := "request"
-	if resp.Request != nil {
-		ctx = resp.Request.Context()
-		op = Operation(ctx)
+// logAttempt writes the one debug record of an attempt. Its attributes
+// come in a fixed order: provider, operation, method, path (without the
+// query, scrubbed), attempt, status or error, duration, backoff (the wait
+// before the next attempt, when there is one), then the allow-listed
+// request and response headers.
+func (c *Client) logAttempt(ctx context.Context, cl *call, resp *http.Response, err error, retry bool, wait time.Duration) {
+	lists := c.secretPatterns(ctx, resp)
+	path := cl.path
+	if resp != nil && resp.Request != nil && resp.Request.URL != nil {
+		path = resp.Request.URL.EscapedPath() // after redirects
 	}
-	scrub := c.scrubber(ctx, resp)
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: response",
+	attrs := make([]slog.Attr, 0, 10)
+	attrs = append(attrs,
 		slog.String("provider", c.provider),
-		slog.String("operation", op),
-		slog.Int("status", resp.StatusCode),
-		c.headerAttrs(resp.Header, scrub),
+		slog.String("operation", cl.op),
+		slog.String("method", cl.method),
+		slog.String("path", redact(path, false, lists...)),
+		slog.Int("attempt", cl.attempts),
 	)
+	if err != nil {
+		attrs = append(attrs, slog.String("error", redact(unwrapURLError(err).Error(), false, lists...)))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	attrs = append(attrs, slog.Duration("duration", time.Since(cl.attemptStart)))
+	if retry {
+		attrs = append(attrs, slog.Duration("backoff", wait))
+	}
+	if cl.header != nil {
+		attrs = append(attrs, c.headerAttrs("request_headers", cl.header, lists))
+	}
+	if resp != nil {
+		attrs = append(attrs, c.headerAttrs("response_headers", resp.Header, lists))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: request", attrs...)
 }

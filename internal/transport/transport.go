@@ -10,14 +10,17 @@ package transport
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strconv"
@@ -41,7 +44,8 @@ type Config struct {
 	// the default allow-list and the caller's.
 	LogHeaders []string
 	// Secrets are credential values that must never appear in an error
-	// message, even when a server echoes them.
+	// message or a log record, even when a server echoes them, in any
+	// encoding (JSON- or HTML-escaped, percent-encoded, base64).
 	Secrets []string
 	// Wait, when set, maps each computed wait to the wait actually slept.
 	// Tests use it to observe waits without sleeping them.
@@ -80,8 +84,12 @@ type Client struct {
 	wait    func(time.Duration) time.Duration
 }
 
-// secretList holds the secrets a Client was configured with.
-type secretList struct{ values []string }
+// secretList holds the secrets a Client was configured with, and their
+// patterns, built once.
+type secretList struct {
+	values   []string
+	patterns patterns
+}
 
 var defaultLogHeaders = []string{
 	"Accept", "Content-Type", "Content-Length", "User-Agent", "Retry-After", "Date",
@@ -135,25 +143,16 @@ func New(cfg Config) *Client {
 			c.secrets.values = append(c.secrets.values, s)
 		}
 	}
+	c.secrets.patterns = compile(c.secrets.values)
 	c.rc = &retryablehttp.Client{
-		HTTPClient:   keepIdleConnections(hc),
-		Logger:       nil, // go-retryablehttp's own logging writes URLs to stderr; we log ourselves
-		RetryWaitMin: c.policy.BaseDelay,
-		RetryWaitMax: c.policy.MaxDelay,
-		RetryMax:     c.policy.MaxAttempts - 1,
+		HTTPClient: keepIdleConnections(hc),
+		Logger:     nil, // go-retryablehttp's own logging writes URLs to stderr; we log ourselves
+		// checkRetry decides, counts attempts, logs and waits: it alone
+		// sees the call, the answer and the wire count together.
+		RetryMax:     math.MaxInt32,
 		CheckRetry:   c.checkRetry,
-		Backoff: func(base, capDelay time.Duration, attempt int, resp *http.Response) time.Duration {
-			d := c.backoff(base, capDelay, attempt, resp)
-			if c.wait != nil {
-				d = c.wait(d)
-			}
-			return d
-		},
+		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	if c.logger != nil {
-		c.rc.RequestLogHook = c.logRequest
-		c.rc.ResponseLogHook = c.logResponse
 	}
 	return c
 }
@@ -265,8 +264,16 @@ type call struct {
 	secrets *secretSet
 	// set by the transport while the call runs
 	method       string
+	path         string      // the URL path, for the log
+	header       http.Header // the request's headers, for the log
 	idempotent   bool
 	maybeApplied bool
+	// attempts counts the attempts checkRetry has seen; wire counts the
+	// requests net/http resent on its own within them (see wireCount).
+	attempts int
+	wire     *wireCount
+	// attemptStart is when the current attempt began.
+	attemptStart time.Time
 }
 
 // changesState reports whether the call may change state on the server:
@@ -289,7 +296,16 @@ func (c *call) changesState() bool {
 
 // WithCall returns a context that names the logical call made with it and
 // says whether it may be resent. Provider code wraps every call with it.
+//
+// A nil ctx does not panic: the context returned is already done, and Do
+// returns a *usermgmt.InputError for it without sending anything (see
+// CheckContext, which a client calls first to say so earlier).
 func WithCall(ctx context.Context, operation string, idem Idempotency) context.Context {
+	if ctx == nil {
+		done, cancel := context.WithCancelCause(context.Background())
+		cancel(errNilContext)
+		ctx = done
+	}
 	s := &callState{call: call{op: operation, idempotency: idem}}
 	s.call.applied, s.call.secrets = &s.applied, &s.secrets
 	s.secrets.list = s.secrets.buf[:0]
@@ -304,8 +320,9 @@ type callState struct {
 }
 
 // AddSecrets registers values that the call named by WithCall in ctx sends
-// in its body, such as a user's password, so that no error of the call
-// quotes them, even when a server echoes them back. Header credentials need
+// in its body, such as a user's password, so that no error or log record
+// of the call quotes them, even when a server echoes them back in any
+// encoding. Header credentials need
 // no registering: every value of a header that is not on the logging
 // allow-list is treated as a secret of its call.
 func AddSecrets(ctx context.Context, values ...string) {
@@ -322,6 +339,9 @@ type secretSet struct {
 	mu   sync.Mutex
 	list []string
 	buf  [4]string // list's first backing array: a call rarely has more
+	// compiled holds the patterns of list[:len(compiled)], built when the
+	// call first needs to scrub something.
+	compiled patterns
 }
 
 func (s *secretSet) add(v string, minLen int) {
@@ -336,13 +356,18 @@ func (s *secretSet) add(v string, minLen int) {
 	}
 }
 
-func (s *secretSet) values() []string {
+// patterns returns the patterns of the set's secrets, building those of
+// secrets added since the last call.
+func (s *secretSet) patterns() patterns {
 	if s == nil {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.list)
+	for _, v := range s.list[len(s.compiled):] {
+		s.compiled = append(s.compiled, newPattern(v))
+	}
+	return s.compiled[:len(s.compiled):len(s.compiled)]
 }
 
 // recordSecrets adds to the call's secrets the values of req's headers
@@ -390,7 +415,14 @@ func (c *call) markApplied() {
 	}
 }
 
+// errNilContext is the cause of the context WithCall returns for a nil
+// one.
+var errNilContext = errors.New("nil context")
+
 func callFrom(ctx context.Context) *call {
+	if ctx == nil {
+		return nil
+	}
 	if c, ok := ctx.Value(callKey{}).(*call); ok {
 		return c
 	}
@@ -418,7 +450,10 @@ func idempotentMethod(m string) bool {
 // request that may have reached the server and is not idempotent is
 // returned as a *usermgmt.OutcomeUnknownError.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
+	if req == nil {
+		return nil, &usermgmt.InputError{Provider: c.provider, Operation: "request", Field: "request", Reason: "must not be nil"}
+	}
+	ctx := req.Context() // never nil: net/http refuses to build a request with a nil context
 	cl := callFrom(ctx)
 	if cl == nil {
 		cl = &call{op: "request", secrets: new(secretSet)}
@@ -437,8 +472,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		cl.idempotent = idempotentMethod(req.Method)
 	}
 	if err := ctx.Err(); err != nil { // nothing is sent: say so, not "outcome unknown"
+		if context.Cause(ctx) == errNilContext {
+			return nil, nilContextError(c.provider, cl.op)
+		}
 		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
 	}
+	cl.path, cl.header = req.URL.EscapedPath(), req.Header
+	cl.wire = &wireCount{max: int32(c.policy.MaxAttempts)}
+	cl.wire.attempts.Store(1)
+	ctx = httptrace.WithClientTrace(ctx, cl.wire.trace())
 	ctx = context.WithValue(ctx, callKey{}, cl)
 	cancel := context.CancelFunc(func() {})
 	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
@@ -453,13 +495,23 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
 	}
+	cl.attemptStart = time.Now()
 	resp, err := c.rc.Do(rreq)
 	if err != nil {
 		if resp != nil {
 			_ = resp.Body.Close()
 		}
 		cancel()
-		err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, unwrapURLError(err))
+		if n := cl.sent(); n > 1 {
+			err = fmt.Errorf("%s: %s: after %d attempts: %w", c.provider, cl.op, n, unwrapURLError(err))
+		} else {
+			err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, unwrapURLError(err))
+		}
+		// net/http quotes what a server sent in some errors (a malformed
+		// status line, a redirect's host): scrub them like any answer.
+		if msg, clean := err.Error(), c.scrubber(ctx, nil)(err.Error()); clean != msg {
+			err = &scrubbedError{msg: clean, err: err}
+		}
 		if cl.maybeApplied && cl.changesState() {
 			return nil, &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: cl.op, Err: err}
 		}
@@ -468,6 +520,17 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	resp.Body = &limitedBody{rc: resp.Body, left: c.maxBody, max: c.maxBody, cancel: cancel}
 	return resp, nil
 }
+
+// scrubbedError is an error whose message had secrets scrubbed from it.
+// It unwraps to the original, so that errors.Is and errors.As still see
+// the cause (context.DeadlineExceeded, a *net.OpError).
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
 
 // unwrapURLError drops the *url.Error wrapper, whose message repeats the
 // whole URL (query string included), keeping the method and the cause.
@@ -527,19 +590,144 @@ func (b *limitedBody) Close() error {
 	return err
 }
 
-// checkRetry decides whether an attempt is retried. It never sees the
-// request, so the decision comes from the call state in the context.
+// checkRetry ends each attempt: it decides whether the call goes on, logs
+// the attempt, and sleeps the backoff before the next one. It never sees
+// the request, so the decision comes from the call state in the context.
+// A call stops after MaxAttempts attempts, or once MaxAttempts requests
+// were written to the wire, whichever comes first.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	cl := callFrom(ctx)
 	if cl == nil {
 		cl = &call{}
 	}
-	if err != nil {
-		if c.logger != nil {
-			c.logger.LogAttrs(ctx, slog.LevelDebug, "usermgmt: attempt failed",
-				slog.String("provider", c.provider), slog.String("operation", cl.op),
-				slog.String("error", c.scrubber(ctx, nil)(unwrapURLError(err).Error())))
+	cl.attempts++
+	retry, stop := c.decide(ctx, cl, resp, err)
+	if retry && cl.sent() >= c.policy.MaxAttempts {
+		retry = false
+	}
+	if err != nil && stop == nil && cl.wire != nil && cl.wire.refused.Load() {
+		stop = ErrAttemptsSpent
+	}
+	var wait time.Duration
+	if retry {
+		wait = c.backoff(c.policy.BaseDelay, c.policy.MaxDelay, cl.attempts-1, resp)
+	}
+	if c.logger != nil {
+		c.logAttempt(ctx, cl, resp, err, retry, wait)
+	}
+	if !retry {
+		return false, stop
+	}
+	if resp != nil { // free the connection for the next attempt before waiting
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		_ = resp.Body.Close()
+	}
+	if c.wait != nil {
+		wait = c.wait(wait)
+	}
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false, ctx.Err()
+		case <-t.C:
 		}
+	}
+	cl.attemptStart = time.Now()
+	if cl.wire != nil {
+		cl.wire.next()
+	}
+	return true, nil
+}
+
+// sent returns the number of requests the call has sent: its attempts and
+// the resends net/http made within them.
+func (c *call) sent() int {
+	if c.wire == nil {
+		return c.attempts
+	}
+	return c.attempts + int(c.wire.replays.Load())
+}
+
+// ErrAttemptsSpent is wrapped by the error of a call whose connections kept
+// failing before any answer until the retry policy's MaxAttempts requests
+// had been sent, counting those net/http resent on its own.
+var ErrAttemptsSpent = errors.New("connections failed before answering until the retry policy's MaxAttempts requests were sent; net/http's own further resend was stopped")
+
+// wireCount keeps a call within MaxAttempts requests on the wire.
+//
+// net/http resends a request by itself (GET, HEAD, OPTIONS, or one with an
+// Idempotency-Key header) when a reused keep-alive connection fails before
+// answering, and again on the next idle connection if that one fails too:
+// one attempt of the SDK can put several requests on the wire. Its
+// httptrace hooks see each: a connection obtained (GotConn) while a
+// request written on the previous one still awaits its first response byte
+// is a resend. Resends count as attempts; one that would exceed MaxAttempts
+// gets its connection closed before anything is written on it, so that
+// net/http fails it without sending (an HTTP/2 connection, shared by other
+// requests, is never closed: HTTP/2 resends only requests the server
+// refused unprocessed).
+type wireCount struct {
+	max      int32
+	attempts atomic.Int32 // the SDK's attempts begun
+	replays  atomic.Int32 // net/http's resends
+	written  atomic.Int32 // requests written in full
+	answered atomic.Int32 // of them, answered (or settled by next)
+	refused  atomic.Bool  // a resend over the budget was stopped
+}
+
+func (w *wireCount) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GotConn: w.gotConn,
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				w.written.Add(1)
+			}
+		},
+		GotFirstResponseByte: func() { w.answered.Add(1) },
+	}
+}
+
+func (w *wireCount) gotConn(info httptrace.GotConnInfo) {
+	if !w.refused.Load() {
+		written, answered := w.written.Load(), w.answered.Load()
+		if written <= answered {
+			return // the attempt's first request, or a redirect after an answer
+		}
+		w.answered.Store(written)
+		if w.attempts.Load()+w.replays.Load() < w.max {
+			w.replays.Add(1)
+			return
+		}
+	}
+	// A resend over the budget, or any connection net/http takes for it
+	// afterwards.
+	if tc, ok := info.Conn.(interface {
+		ConnectionState() tls.ConnectionState
+	}); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+		return
+	}
+	w.refused.Store(true)
+	_ = info.Conn.Close()
+}
+
+// next starts the call's next attempt: whatever the last one left
+// unanswered is settled.
+func (w *wireCount) next() {
+	w.attempts.Add(1)
+	w.answered.Store(w.written.Load())
+}
+
+// decide is the retry rule: whether the policy would resend after this
+// attempt, and the error that ends the call when it is the context's.
+//
+// One rule covers Retry-After: when an answer the policy would retry (429,
+// or a 5xx other than 501) asks for a longer wait than MaxDelay, the call
+// stops at once, and the error built from that answer carries RetryAfter
+// and matches ErrRateLimited (see APIError).
+func (c *Client) decide(ctx context.Context, cl *call, resp *http.Response, err error) (bool, error) {
+	if err != nil {
 		sent := !neverSent(err)
 		if sent {
 			cl.markApplied() // for idempotent calls too: after the last retry it is still unknown
@@ -556,22 +744,32 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	code := resp.StatusCode
-	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
-		if ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && ra > c.policy.MaxDelay {
-			if code == http.StatusServiceUnavailable {
-				cl.markApplied()
-			}
-			return false, nil // the caller gets ErrRateLimited with RetryAfter
-		}
+	if !retryableStatus(code) {
+		return false, nil
 	}
-	switch {
-	case code == http.StatusTooManyRequests:
-		return true, nil // the server refused the request: safe to resend, key or not
-	case code >= 500 && code != http.StatusNotImplemented:
+	if code != http.StatusTooManyRequests {
 		cl.markApplied()
-		return cl.idempotent, nil
 	}
-	return false, nil
+	if c.waitTooLong(resp) {
+		return false, nil // the caller gets the answer's error, matching ErrRateLimited
+	}
+	if code == http.StatusTooManyRequests {
+		return true, nil // the server refused the request: safe to resend, key or not
+	}
+	return cl.idempotent, nil
+}
+
+// retryableStatus reports whether the policy retries an answer with this
+// status: 429, and every 5xx but 501.
+func retryableStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code >= 500 && code != http.StatusNotImplemented
+}
+
+// waitTooLong reports whether resp asks, with Retry-After, for a longer
+// wait than the policy's MaxDelay.
+func (c *Client) waitTooLong(resp *http.Response) bool {
+	ra, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	return ok && ra > c.policy.MaxDelay
 }
 
 // neverSent reports whether err proves the request never reached a server:
