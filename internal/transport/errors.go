@@ -133,7 +133,7 @@ func CheckContext(ctx context.Context, provider, operation string) error {
 }
 
 func nilContextError(provider, operation string) error {
-	return &usermgmt.InputError{Provider: provider, Operation: operation, Field: "context",
+	return &usermgmt.InputError{Provider: provider, Operation: operation, Field: "ctx",
 		Reason: "must not be nil; pass context.Background() or context.TODO()"}
 }
 

@@ -479,7 +479,7 @@ func TestNilContext(t *testing.T) {
 	var none context.Context
 	err := CheckContext(none, "test", "getUser")
 	var in *usermgmt.InputError
-	if !errors.As(err, &in) || !errors.Is(err, usermgmt.ErrInvalidInput) || in.Field != "context" || in.Operation != "getUser" {
+	if !errors.As(err, &in) || !errors.Is(err, usermgmt.ErrInvalidInput) || in.Field != "ctx" || in.Operation != "getUser" {
 		t.Errorf("CheckContext(nil) = %v, want an InputError for the context", err)
 	}
 	if err := CheckContext(context.Background(), "test", "getUser"); err != nil {
