@@ -32,7 +32,7 @@ func (p *DirectoryPlan) write(b *bytes.Buffer) {
 	if p.Name != "" && p.Name != p.Provider {
 		title = p.Name + " (" + p.Provider + ")"
 	}
-	fmt.Fprintf(b, "%s: %d users listed, %d desired, matched by %s", title, p.Listed, p.Desired, naturalKeyName(p.NaturalKey))
+	fmt.Fprintf(b, "%s: %s listed, %d desired, matched by %s", title, plural(p.Listed, "user"), p.Desired, naturalKeyName(p.NaturalKey))
 	if p.Prune {
 		b.WriteString(", pruning")
 	}
@@ -84,6 +84,13 @@ func writeItem(b *bytes.Buffer, it *PlanItem) {
 			fmt.Fprintf(b, "  ! %s: %s not representable: %s\n", n.Field, strconv.Quote(n.Value), n.Reason)
 		}
 	}
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
 }
 
 func quoteValue(field, v string, roles []string) string {
@@ -151,7 +158,7 @@ func (m *MultiPlan) WriteTo(w io.Writer) (int64, error) {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString("== " + p.Name + " ==\n")
+		b.WriteString("== ")
 		p.write(&b)
 	}
 	return b.WriteTo(w)
