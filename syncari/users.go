@@ -297,7 +297,9 @@ func validateRoles(op string, r Roles) error {
 func copyRoles(r Roles) map[string][]string {
 	out := make(map[string][]string, len(r))
 	for k, v := range r {
-		out[k] = append([]string(nil), v...)
+		// Never nil: an instance with no roles is sent as [], which the
+		// API reads as "no roles"; null is refused.
+		out[k] = append(make([]string, 0, len(v)), v...)
 	}
 	return out
 }
