@@ -68,11 +68,14 @@ type ApplyOptions struct {
 	Password func(key string) (Secret, error)
 }
 
-// ApplyProgress counts what Apply has done so far.
+// ApplyProgress counts what Apply has done so far with the items that
+// change something (ActionNone items are not counted).
 type ApplyProgress struct {
-	Total, Done                               int
-	Created, Updated, Removed                 int
-	Stale, Failed, Skipped, DryRun, Unchanged int
+	Total, Done               int
+	Created, Updated, Removed int
+	Stale, Failed, Skipped    int
+	// DryRun counts the items checked in a dry run.
+	DryRun int
 }
 
 // ItemOutcome says what Apply did with one plan item.
@@ -205,7 +208,13 @@ func applyItems(ctx context.Context, dir Directory, plan *DirectoryPlan, o *Appl
 	if o.RateLimit > 0 {
 		gate = newStartGate(o.RateLimit)
 	}
-	p := &applyProgress{fn: o.Progress, ApplyProgress: ApplyProgress{Total: len(plan.Items)}}
+	actions := 0
+	for i := range plan.Items {
+		if plan.Items[i].Action != ActionNone {
+			actions++
+		}
+	}
+	p := &applyProgress{fn: o.Progress, ApplyProgress: ApplyProgress{Total: actions}}
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(o.Concurrency, max(len(plan.Items), 1)) {
@@ -233,7 +242,6 @@ feed:
 	for i := range plan.Items {
 		if plan.Items[i].Action == ActionNone {
 			results[i].Outcome, results[i].Err = ItemUnchanged, nil
-			p.add(&results[i])
 			continue
 		}
 		select {
@@ -242,9 +250,9 @@ feed:
 			for j := i; j < len(plan.Items); j++ {
 				if plan.Items[j].Action == ActionNone {
 					results[j].Outcome, results[j].Err = ItemUnchanged, nil
-				} else {
-					results[j].Outcome, results[j].Err = ItemSkipped, context.Cause(ctx)
+					continue
 				}
+				results[j].Outcome, results[j].Err = ItemSkipped, context.Cause(ctx)
 				p.add(&results[j])
 			}
 			break feed
@@ -447,8 +455,6 @@ func (p *applyProgress) add(r *ApplyResult) {
 		p.Skipped++
 	case ItemDryRun:
 		p.DryRun++
-	case ItemUnchanged:
-		p.Unchanged++
 	}
 	if p.fn != nil {
 		p.fn(p.ApplyProgress)

@@ -331,7 +331,7 @@ func Plan(ctx context.Context, dir Directory, desired iter.Seq[DesiredUser], opt
 	}
 	for i := range ix.users {
 		if !matched[i] {
-			p.Items = append(p.Items, creation(&ix.users[i], caps))
+			p.Items = append(p.Items, creation(&ix.users[i], caps, p.Provider))
 		}
 	}
 	sortItems(p.Items)
@@ -402,6 +402,13 @@ func has(fields []string, f string) bool { return slices.Contains(fields, f) }
 
 func cannot(provider, what string) string { return provider + " cannot " + what }
 
+func cannotChange(provider, field, cur string) string {
+	if cur == "" {
+		return provider + " holds no " + field + " for this user and cannot set one"
+	}
+	return provider + " cannot change the " + field + " (it is " + strconv.Quote(cur) + ")"
+}
+
 // diffUser returns the item that makes u look like d, and whether there is
 // one.
 func diffUser(d *DesiredUser, u *User, caps Capabilities, upd []string) (PlanItem, bool) {
@@ -428,7 +435,7 @@ func diffUser(d *DesiredUser, u *User, caps Capabilities, upd []string) (PlanIte
 		if has(upd, "Email") {
 			it.Changes = append(it.Changes, FieldChange{Field: FieldEmail, Old: u.Email, New: em})
 		} else {
-			note(FieldEmail, em, cannot(prov, "change the email")+" (it is "+strconv.Quote(u.Email)+")")
+			note(FieldEmail, em, cannotChange(prov, "email", u.Email))
 		}
 	}
 	if full, first, last := d.names(); full != "" {
@@ -452,7 +459,7 @@ func diffUser(d *DesiredUser, u *User, caps Capabilities, upd []string) (PlanIte
 		case has(upd, "Name") || has(upd, "FirstName") && has(upd, "LastName"):
 			it.Changes = append(it.Changes, ch...)
 		default:
-			note(FieldName, full, cannot(prov, "change the name")+" (it is "+strconv.Quote(u.Name)+")")
+			note(FieldName, full, cannotChange(prov, "name", u.Name))
 		}
 	}
 	if d.Active != nil && *d.Active != u.Active {
@@ -488,7 +495,7 @@ func activeVerb(active bool) string {
 }
 
 // creation returns the item that creates d.
-func creation(d *DesiredUser, caps Capabilities) PlanItem {
+func creation(d *DesiredUser, caps Capabilities, prov string) PlanItem {
 	it := PlanItem{Action: ActionCreate, Key: d.key(caps.NaturalKey), Password: d.Password}
 	note := func(field, value, reason string) {
 		it.NotRepresentable = append(it.NotRepresentable, Unrepresentable{Field: field, Value: value, Reason: reason})
@@ -498,29 +505,41 @@ func creation(d *DesiredUser, caps Capabilities) PlanItem {
 			it.Changes = append(it.Changes, FieldChange{Field: field, New: v})
 		}
 	}
-	set(FieldUsername, d.Username)
-	set(FieldEmail, d.Email)
-	if e := strings.TrimSpace(d.ExternalID); e != "" && !setExternalID(&CreateUserInput{}, e) {
-		note(FieldExternalID, e, "the directory cannot set an external id")
+	un, em := strings.TrimSpace(d.Username), strings.TrimSpace(d.Email)
+	switch {
+	case caps.NaturalKey != "email" || em == "":
+		set(FieldUsername, un)
+	case un != "" && !strings.EqualFold(un, em):
+		// Users are known by their email here; the directories that do so
+		// keep no username.
+		note(FieldUsername, un, prov+" identifies users by email and keeps no username")
 	}
-	full, first, last := d.names()
-	set(FieldName, full)
+	set(FieldEmail, em)
+	if e := strings.TrimSpace(d.ExternalID); e != "" && !setExternalID(&CreateUserInput{}, e) {
+		note(FieldExternalID, e, cannot(prov, "set an external id"))
+	}
+	full, _, _ := d.names()
 	if strings.TrimSpace(d.FirstName) != "" || strings.TrimSpace(d.LastName) != "" {
-		set(FieldFirstName, first)
-		set(FieldLastName, last)
+		if strings.TrimSpace(d.Name) != "" {
+			set(FieldName, full)
+		}
+		set(FieldFirstName, d.FirstName)
+		set(FieldLastName, d.LastName)
+	} else {
+		set(FieldName, full)
 	}
 	if d.Active != nil && !*d.Active {
 		if caps.Deactivate {
 			it.Changes = append(it.Changes, FieldChange{Field: FieldActive, New: "false"})
 		} else {
-			note(FieldActive, "false", "the directory cannot hold an inactive user: it is created active")
+			note(FieldActive, "false", prov+" cannot hold an inactive user: it is created active")
 		}
 	}
 	if len(d.Roles) > 0 {
 		if caps.Roles {
 			it.Changes = append(it.Changes, FieldChange{Field: FieldRoles, NewRoles: cleanRoles(d.Roles)})
 		} else {
-			note(FieldRoles, strings.Join(d.Roles, ", "), "the directory has no roles")
+			note(FieldRoles, strings.Join(d.Roles, ", "), prov+" has no roles")
 		}
 	}
 	if !d.Password.IsZero() {
@@ -550,7 +569,7 @@ func creation(d *DesiredUser, caps Capabilities) PlanItem {
 	if len(missing) > 0 {
 		it.Action = ActionNone
 		it.Changes, it.Password = nil, ""
-		note("", "", "cannot be created: the directory requires "+strings.Join(missing, ", "))
+		note("", "", "cannot be created: "+prov+" requires "+strings.Join(missing, ", "))
 	}
 	return it
 }

@@ -275,7 +275,7 @@ func TestApplyDryRunWritesNothing(t *testing.T) {
 			t.Errorf("%s: %v", r.Key, r.Outcome)
 		}
 	}
-	if last.Done != len(p.Items) || last.DryRun != len(p.Items)-1 {
+	if last.Done != len(p.Items)-1 || last.DryRun != len(p.Items)-1 || last.Total != len(p.Items)-1 {
 		t.Errorf("progress = %+v", last)
 	}
 	after, _ := usermgmt.Collect(d.ListUsers(ctx, nil))
