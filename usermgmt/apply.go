@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"sync"
 )
 
@@ -469,9 +468,9 @@ type Target struct {
 }
 
 // PlanAll plans one desired roster against several directories: Plan for
-// each target, in order, iterating desired once per target. Names must be
-// unique and non-empty; they label the sections.
-func PlanAll(ctx context.Context, targets []Target, desired iter.Seq[DesiredUser], opts *PlanOptions) (*MultiPlan, error) {
+// each target, in order. Names must be unique and non-empty; they label
+// the sections.
+func PlanAll(ctx context.Context, targets []Target, desired []DesiredUser, opts *PlanOptions) (*MultiPlan, error) {
 	if err := checkTargets(targets); err != nil {
 		return nil, err
 	}

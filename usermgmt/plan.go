@@ -289,13 +289,13 @@ func (p *DirectoryPlan) Empty() bool {
 // streaming it: it keeps the desired users and the plan's items, never the
 // whole directory. It sends no write. Desired users with no natural key,
 // or two with the same one, are an *InputError before anything is listed.
-func Plan(ctx context.Context, dir Directory, desired iter.Seq[DesiredUser], opts *PlanOptions) (*DirectoryPlan, error) {
+//
+// Plan reads desired in place, and neither keeps nor changes it once it
+// returns; PlanSeq takes a sequence instead.
+func Plan(ctx context.Context, dir Directory, desired []DesiredUser, opts *PlanOptions) (*DirectoryPlan, error) {
 	var o PlanOptions
 	if opts != nil {
 		o = *opts
-	}
-	if desired == nil {
-		desired = func(func(DesiredUser) bool) {}
 	}
 	caps := dir.Capabilities()
 	p := &DirectoryPlan{Format: PlanFormat, Provider: dir.Provider(), NaturalKey: caps.NaturalKey, Prune: o.Prune}
@@ -338,8 +338,15 @@ func Plan(ctx context.Context, dir Directory, desired iter.Seq[DesiredUser], opt
 	return p, nil
 }
 
-// Desired returns users as the sequence Plan takes.
-func Desired(users []DesiredUser) iter.Seq[DesiredUser] { return slices.Values(users) }
+// PlanSeq is Plan for desired users given as a sequence, which it reads
+// once, collecting it.
+func PlanSeq(ctx context.Context, dir Directory, desired iter.Seq[DesiredUser], opts *PlanOptions) (*DirectoryPlan, error) {
+	var users []DesiredUser
+	if desired != nil {
+		users = slices.Collect(desired)
+	}
+	return Plan(ctx, dir, users, opts)
+}
 
 type desiredIndex struct {
 	users []DesiredUser
@@ -347,10 +354,10 @@ type desiredIndex struct {
 	byExt map[string]int32
 }
 
-func indexDesired(provider, naturalKey string, desired iter.Seq[DesiredUser]) (*desiredIndex, error) {
-	ix := &desiredIndex{byKey: map[string]int32{}}
-	for d := range desired {
-		n := len(ix.users)
+func indexDesired(provider, naturalKey string, desired []DesiredUser) (*desiredIndex, error) {
+	ix := &desiredIndex{users: desired, byKey: make(map[string]int32, len(desired))}
+	for n := range desired {
+		d := &desired[n]
 		k := normKey(d.key(naturalKey))
 		if k == "" {
 			return nil, &InputError{Provider: provider, Operation: "Plan", Field: "desired",
@@ -371,7 +378,6 @@ func indexDesired(provider, naturalKey string, desired iter.Seq[DesiredUser]) (*
 			}
 			ix.byExt[e] = int32(n)
 		}
-		ix.users = append(ix.users, d)
 	}
 	return ix, nil
 }

@@ -85,7 +85,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestPlanGolden(t *testing.T) {
 	d, desired := seeded(t)
-	p, err := usermgmt.Plan(context.Background(), d, usermgmt.Desired(desired), &usermgmt.PlanOptions{Prune: true})
+	p, err := usermgmt.Plan(context.Background(), d, desired, &usermgmt.PlanOptions{Prune: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestPlanGolden(t *testing.T) {
 
 func TestPlanCountsEveryKind(t *testing.T) {
 	d, desired := seeded(t)
-	p, err := usermgmt.Plan(context.Background(), d, usermgmt.Desired(desired), &usermgmt.PlanOptions{Prune: true})
+	p, err := usermgmt.Plan(context.Background(), d, desired, &usermgmt.PlanOptions{Prune: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestPlanCountsEveryKind(t *testing.T) {
 		t.Errorf("Listed, Desired = %d, %d", p.Listed, p.Desired)
 	}
 	// Without Prune nobody is removed.
-	p, err = usermgmt.Plan(context.Background(), d, usermgmt.Desired(desired), nil)
+	p, err = usermgmt.Plan(context.Background(), d, desired, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestPlanCountsEveryKind(t *testing.T) {
 func TestPlanJSONRoundTripApplies(t *testing.T) {
 	ctx := context.Background()
 	d, desired := seeded(t)
-	p, err := usermgmt.Plan(ctx, d, usermgmt.Desired(desired), &usermgmt.PlanOptions{Prune: true})
+	p, err := usermgmt.Plan(ctx, d, desired, &usermgmt.PlanOptions{Prune: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestPlanJSONRoundTripApplies(t *testing.T) {
 	if !slices.Equal(asked, []string{"linus"}) {
 		t.Errorf("passwords asked for %v, want [linus]", asked)
 	}
-	again, err := usermgmt.Plan(ctx, d, usermgmt.Desired(desired), &usermgmt.PlanOptions{Prune: true})
+	again, err := usermgmt.Plan(ctx, d, desired, &usermgmt.PlanOptions{Prune: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestApplyGuardRefusesAnEmptyRoster(t *testing.T) {
 	for _, in := range inputs(30) {
 		mustCreate(t, d, in)
 	}
-	p, err := usermgmt.Plan(ctx, d, usermgmt.Desired(nil), &usermgmt.PlanOptions{Prune: true})
+	p, err := usermgmt.Plan(ctx, d, nil, &usermgmt.PlanOptions{Prune: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestApplyGuardRefusesAnEmptyRoster(t *testing.T) {
 	for _, in := range inputs(30)[4:] {
 		keep = append(keep, usermgmt.DesiredUser{Username: in.Username})
 	}
-	p, err = usermgmt.Plan(ctx, d, usermgmt.Desired(keep), &usermgmt.PlanOptions{Prune: true})
+	p, err = usermgmt.Plan(ctx, d, keep, &usermgmt.PlanOptions{Prune: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestApplySkipsAUserChangedSincePlanned(t *testing.T) {
 	u := mustCreate(t, d, usermgmt.CreateUserInput{Username: "ada", Name: "Ada Lovelace"})
 	mustCreate(t, d, usermgmt.CreateUserInput{Username: "grace", Name: "Grace Hopper"})
 	desired := []usermgmt.DesiredUser{{Username: "ada", Name: "Ada King"}, {Username: "grace", Name: "Grace M. Hopper"}}
-	p, err := usermgmt.Plan(ctx, d, usermgmt.Desired(desired), nil)
+	p, err := usermgmt.Plan(ctx, d, desired, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestApplyDryRunWritesNothing(t *testing.T) {
 	ctx := context.Background()
 	d, desired := seeded(t)
 	before, _ := usermgmt.Collect(d.ListUsers(ctx, nil))
-	p, err := usermgmt.Plan(ctx, d, usermgmt.Desired(desired), &usermgmt.PlanOptions{Prune: true})
+	p, err := usermgmt.Plan(ctx, d, desired, &usermgmt.PlanOptions{Prune: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +291,7 @@ func TestPlanRejectsBadDesiredUsers(t *testing.T) {
 		{{Username: "ada"}, {Username: " ADA "}},
 		{{Username: "a", ExternalID: "x"}, {Username: "b", ExternalID: "x"}},
 	} {
-		if _, err := usermgmt.Plan(context.Background(), d, usermgmt.Desired(desired), nil); !errors.Is(err, usermgmt.ErrInvalidInput) {
+		if _, err := usermgmt.Plan(context.Background(), d, desired, nil); !errors.Is(err, usermgmt.ErrInvalidInput) {
 			t.Errorf("Plan(%+v) = %v, want an input error", desired, err)
 		}
 	}
@@ -322,7 +322,7 @@ func TestPlanAllAndApplyAll(t *testing.T) {
 	mustCreate(t, b, usermgmt.CreateUserInput{Username: "grace", Name: "Grace"})
 	targets := []usermgmt.Target{{Name: "primary", Dir: a}, {Name: "secondary", Dir: b}}
 	desired := []usermgmt.DesiredUser{{Username: "ada", Name: "Ada Lovelace", Roles: []string{"admin"}}, {Username: "grace", Name: "Grace"}}
-	m, err := usermgmt.PlanAll(ctx, targets, usermgmt.Desired(desired), nil)
+	m, err := usermgmt.PlanAll(ctx, targets, desired, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestPlanAllAndApplyAll(t *testing.T) {
 	if err != nil || len(res) != 2 {
 		t.Fatalf("ApplyAll = %+v, %v", res, err)
 	}
-	again, err := usermgmt.PlanAll(ctx, targets, usermgmt.Desired(desired), nil)
+	again, err := usermgmt.PlanAll(ctx, targets, desired, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestPlanAllAndApplyAll(t *testing.T) {
 		t.Errorf("not converged:\n%s", again)
 	}
 	for _, bad := range [][]usermgmt.Target{{{Name: "x", Dir: a}, {Name: "x", Dir: b}}, {{Name: "", Dir: a}}} {
-		if _, err := usermgmt.PlanAll(ctx, bad, usermgmt.Desired(desired), nil); !errors.Is(err, usermgmt.ErrInvalidInput) {
+		if _, err := usermgmt.PlanAll(ctx, bad, desired, nil); !errors.Is(err, usermgmt.ErrInvalidInput) {
 			t.Errorf("PlanAll(%v) = %v", bad, err)
 		}
 	}
@@ -365,7 +365,7 @@ func TestApplyAllGuardsEverySectionFirst(t *testing.T) {
 		mustCreate(t, b, usermgmt.CreateUserInput{Username: fmt.Sprintf("u%d", i)})
 	}
 	targets := []usermgmt.Target{{Name: "a", Dir: a}, {Name: "b", Dir: b}}
-	m, err := usermgmt.PlanAll(ctx, targets, usermgmt.Desired([]usermgmt.DesiredUser{{Username: "new"}}), &usermgmt.PlanOptions{Prune: true})
+	m, err := usermgmt.PlanAll(ctx, targets, []usermgmt.DesiredUser{{Username: "new"}}, &usermgmt.PlanOptions{Prune: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,5 +374,20 @@ func TestApplyAllGuardsEverySectionFirst(t *testing.T) {
 	}
 	if count(t, a) != 0 || count(t, b) != 10 {
 		t.Error("a refused plan was partly applied")
+	}
+}
+
+func TestPlanSeqIsPlan(t *testing.T) {
+	d, desired := seeded(t)
+	a, err := usermgmt.Plan(context.Background(), d, desired, &usermgmt.PlanOptions{Prune: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := usermgmt.PlanSeq(context.Background(), d, slices.Values(desired), &usermgmt.PlanOptions{Prune: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Errorf("PlanSeq differs from Plan:\n%s", diff)
 	}
 }

@@ -117,7 +117,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		if err != nil {
 			return fail(err)
 		}
-		plan, err = usermgmt.Plan(ctx, dir, usermgmt.Desired(desired), &usermgmt.PlanOptions{Prune: *prune})
+		plan, err = usermgmt.Plan(ctx, dir, desired, &usermgmt.PlanOptions{Prune: *prune})
 		if err != nil {
 			return fail(err)
 		}

@@ -144,7 +144,7 @@ func converges(t *testing.T, name string, seedN uint64) (ok, firstFailed bool, f
 	seed(t, r, e)
 	desired := roster(r, e)
 	popts := &usermgmt.PlanOptions{Prune: r.IntN(2) == 0, PruneDeactivates: r.IntN(4) == 0}
-	first, err := usermgmt.Plan(ctx, e.dir, usermgmt.Desired(desired), popts)
+	first, err := usermgmt.Plan(ctx, e.dir, desired, popts)
 	if err != nil {
 		t.Errorf("Plan: %v", err)
 		return false, firstFailed, faults
@@ -189,7 +189,7 @@ func converges(t *testing.T, name string, seedN uint64) (ok, firstFailed bool, f
 
 	var p *usermgmt.DirectoryPlan
 	for round := range 2 { // without faults, one plan and apply converge
-		p, err = usermgmt.Plan(ctx, e.dir, usermgmt.Desired(desired), popts)
+		p, err = usermgmt.Plan(ctx, e.dir, desired, popts)
 		if err != nil {
 			t.Errorf("Plan, round %d: %v", round, err)
 			return false, firstFailed, faults
