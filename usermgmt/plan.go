@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"slices"
 	"strconv"
@@ -315,7 +316,7 @@ func Plan(ctx context.Context, dir Directory, desired []DesiredUser, opts *PlanO
 			return nil, fmt.Errorf("usermgmt: Plan: listing %s: %w", dir.Provider(), err)
 		}
 		p.Listed++
-		i := ix.match(&u, caps.NaturalKey)
+		i := ix.match(&u)
 		if i >= 0 && !matched[i] {
 			matched[i] = true
 			if it, ok := diffUser(&ix.users[i], &u, caps, upd); ok {
@@ -348,26 +349,68 @@ func PlanSeq(ctx context.Context, dir Directory, desired iter.Seq[DesiredUser], 
 	return Plan(ctx, dir, users, opts)
 }
 
+// desiredIndex finds desired users by natural key and external id. The
+// natural keys are indexed by a 64-bit hash of their normalised form, so
+// that the index holds no copy of a key and a look-up compares integers; a
+// hit is confirmed against the desired user's key, and the rare keys whose
+// hash another key already has go to a map of their own.
 type desiredIndex struct {
-	users []DesiredUser
-	byKey map[string]int32
-	byExt map[string]int32
+	users      []DesiredUser
+	naturalKey string
+	seed       maphash.Seed
+	byHash     map[uint64]int32
+	collided   map[string]int32 // normalised key -> index, on hash collisions
+	byExt      map[string]int32
+}
+
+// hashKey hashes normKey(k) without building it when k is already
+// normalised (lower-case ASCII, no surrounding space), as keys mostly are.
+func (ix *desiredIndex) hashKey(k string) uint64 {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c >= 0x80 || 'A' <= c && c <= 'Z' || (i == 0 || i == len(k)-1) && c <= ' ' {
+			return maphash.String(ix.seed, normKey(k))
+		}
+	}
+	return maphash.String(ix.seed, k)
 }
 
 func indexDesired(provider, naturalKey string, desired []DesiredUser) (*desiredIndex, error) {
-	ix := &desiredIndex{users: desired, byKey: make(map[string]int32, len(desired))}
+	ix := &desiredIndex{users: desired, naturalKey: naturalKey, seed: maphash.MakeSeed(), byHash: make(map[uint64]int32, len(desired))}
+	// Fast path, one map write per user: keys all present and distinct
+	// hashes, hence distinct keys, and no external ids.
+	fast := true
 	for n := range desired {
 		d := &desired[n]
-		k := normKey(d.key(naturalKey))
-		if k == "" {
+		key := d.key(naturalKey)
+		if key == "" || d.ExternalID != "" {
+			fast = false
+			break
+		}
+		ix.byHash[ix.hashKey(key)] = int32(n)
+	}
+	if fast && len(ix.byHash) == len(desired) {
+		return ix, nil
+	}
+	clear(ix.byHash)
+	for n := range desired {
+		d := &desired[n]
+		key := d.key(naturalKey)
+		if key == "" {
 			return nil, &InputError{Provider: provider, Operation: "Plan", Field: "desired",
 				Reason: fmt.Sprintf("user %d has neither Username nor Email", n)}
 		}
-		if j, dup := ix.byKey[k]; dup {
+		if j := ix.lookup(key); j >= 0 {
 			return nil, &InputError{Provider: provider, Operation: "Plan", Field: "desired",
-				Reason: fmt.Sprintf("users %d and %d have the same %s %q", j, n, naturalKeyName(naturalKey), d.key(naturalKey))}
+				Reason: fmt.Sprintf("users %d and %d have the same %s %q", j, n, naturalKeyName(naturalKey), key)}
 		}
-		ix.byKey[k] = int32(n)
+		if h := ix.hashKey(key); !ix.hasHash(h) {
+			ix.byHash[h] = int32(n)
+		} else {
+			if ix.collided == nil {
+				ix.collided = map[string]int32{}
+			}
+			ix.collided[normKey(key)] = int32(n)
+		}
 		if e := strings.TrimSpace(d.ExternalID); e != "" {
 			if ix.byExt == nil {
 				ix.byExt = map[string]int32{}
@@ -382,6 +425,31 @@ func indexDesired(provider, naturalKey string, desired []DesiredUser) (*desiredI
 	return ix, nil
 }
 
+func (ix *desiredIndex) hasHash(h uint64) bool {
+	_, ok := ix.byHash[h]
+	return ok
+}
+
+// lookup returns the index of the desired user whose natural key is key
+// (compared as normKey does), or -1.
+func (ix *desiredIndex) lookup(key string) int {
+	if i, ok := ix.byHash[ix.hashKey(key)]; ok && sameKey(ix.users[i].key(ix.naturalKey), key) {
+		return int(i)
+	}
+	if ix.collided != nil {
+		if i, ok := ix.collided[normKey(key)]; ok {
+			return int(i)
+		}
+	}
+	return -1
+}
+
+// sameKey reports whether normKey(a) == normKey(b), without building them
+// when both are already normalised.
+func sameKey(a, b string) bool {
+	return a == b || normKey(a) == normKey(b)
+}
+
 func naturalKeyName(k string) string {
 	if k == "" {
 		return "username"
@@ -390,7 +458,7 @@ func naturalKeyName(k string) string {
 }
 
 // match returns the index of the desired user u is, or -1.
-func (ix *desiredIndex) match(u *User, naturalKey string) int {
+func (ix *desiredIndex) match(u *User) int {
 	if ix.byExt != nil {
 		if e := userExternalID(u); e != "" {
 			if i, ok := ix.byExt[e]; ok {
@@ -398,10 +466,7 @@ func (ix *desiredIndex) match(u *User, naturalKey string) int {
 			}
 		}
 	}
-	if i, ok := ix.byKey[normKey(existingKey(u, naturalKey))]; ok {
-		return int(i)
-	}
-	return -1
+	return ix.lookup(existingKey(u, ix.naturalKey))
 }
 
 func has(fields []string, f string) bool { return slices.Contains(fields, f) }
@@ -418,7 +483,7 @@ func cannotChange(provider, field, cur string) string {
 // diffUser returns the item that makes u look like d, and whether there is
 // one.
 func diffUser(d *DesiredUser, u *User, caps Capabilities, upd []string) (PlanItem, bool) {
-	it := PlanItem{Action: ActionNone, Key: d.key(caps.NaturalKey), ID: u.ID}
+	var it PlanItem
 	prov := u.Provider
 	if prov == "" {
 		prov = "the directory"
@@ -444,7 +509,16 @@ func diffUser(d *DesiredUser, u *User, caps Capabilities, upd []string) (PlanIte
 			note(FieldEmail, em, cannotChange(prov, "email", u.Email))
 		}
 	}
-	if full, first, last := d.names(); full != "" {
+	if d.FirstName == "" && d.LastName == "" && u.FirstName == "" && u.LastName == "" {
+		// One name on both sides, the common case: no splitting.
+		if full := strings.TrimSpace(d.Name); full != "" && full != strings.TrimSpace(u.Name) {
+			if has(upd, "Name") {
+				it.Changes = append(it.Changes, FieldChange{Field: FieldName, Old: u.Name, New: full})
+			} else {
+				note(FieldName, full, cannotChange(prov, "name", u.Name))
+			}
+		}
+	} else if full, first, last := d.names(); full != "" {
 		var ch []FieldChange
 		curFirst, curLast := strings.TrimSpace(u.FirstName), strings.TrimSpace(u.LastName)
 		if curFirst != "" || curLast != "" {
@@ -486,6 +560,7 @@ func diffUser(d *DesiredUser, u *User, caps Capabilities, upd []string) (PlanIte
 	if len(it.Changes) == 0 && len(it.NotRepresentable) == 0 {
 		return it, false
 	}
+	it.Action, it.Key, it.ID = ActionNone, d.key(caps.NaturalKey), u.ID
 	if len(it.Changes) > 0 {
 		it.Action = ActionUpdate
 		it.Fingerprint = Fingerprint(u)

@@ -2,6 +2,7 @@ package usermgmt_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"strconv"
@@ -11,16 +12,50 @@ import (
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
-// paged is a read-only directory of n generated users, listed the way the
-// providers list: one page of pageSize users built at a time, and only
-// that page held. It stands for a provider's listing without its HTTP
-// cost, which makes Plan's own cost stand out.
+// paged is a read-only directory of n users, listed the way the
+// providers list: one page of pageSize users at a time, and only that page
+// held. It stands for a provider's fake without the HTTP round trips,
+// which makes Plan's own cost stand out. With decode set, each page is
+// decoded from JSON and converted, as a provider's client and adapter do;
+// without it, the users are generated, the cheapest listing there is.
 type paged struct {
 	usermgmttest.Memory // the methods Plan does not call
 	n                   int
+	decode              bool
+	pages               [][]byte // the JSON pages, when decode is set
 }
 
 const pageSize = 500
+
+// wireUser is a user as an API would send it.
+type wireUser struct {
+	ID     string `json:"id"`
+	Email  string `json:"email"`
+	Name   string `json:"name"`
+	Active bool   `json:"active"`
+}
+
+func newPaged(n int, decode bool) *paged {
+	p := &paged{n: n, decode: decode}
+	if decode {
+		for start := 0; start < n; start += pageSize {
+			var page []wireUser
+			for i := start; i < min(start+pageSize, n); i++ {
+				page = append(page, benchUser(i))
+			}
+			b, err := json.Marshal(page)
+			if err != nil {
+				panic(err)
+			}
+			p.pages = append(p.pages, b)
+		}
+	}
+	return p
+}
+
+func benchUser(i int) wireUser {
+	return wireUser{ID: strconv.Itoa(i + 1), Email: benchEmail(i), Name: fmt.Sprintf("User %d", i), Active: true}
+}
 
 func (p *paged) Provider() string { return "paged" }
 
@@ -32,19 +67,25 @@ func benchEmail(i int) string { return "user" + strconv.Itoa(i) + "@example.com"
 
 func (p *paged) ListUsers(ctx context.Context, _ *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
 	return func(yield func(usermgmt.User, error) bool) {
-		page := make([]usermgmt.User, 0, pageSize)
-		for start := 0; start < p.n; start += pageSize {
+		var page []wireUser
+		for start, pi := 0, 0; start < p.n; start, pi = start+pageSize, pi+1 {
 			if err := ctx.Err(); err != nil {
 				yield(usermgmt.User{}, err)
 				return
 			}
 			page = page[:0]
-			for i := start; i < min(start+pageSize, p.n); i++ {
-				page = append(page, usermgmt.User{ID: strconv.Itoa(i + 1), Email: benchEmail(i),
-					Name: fmt.Sprintf("User %d", i), Active: true, Provider: "paged"})
+			if p.decode {
+				if err := json.Unmarshal(p.pages[pi], &page); err != nil {
+					yield(usermgmt.User{}, err)
+					return
+				}
+			} else {
+				for i := start; i < min(start+pageSize, p.n); i++ {
+					page = append(page, benchUser(i))
+				}
 			}
-			for _, u := range page {
-				if !yield(u, nil) {
+			for _, w := range page {
+				if !yield(usermgmt.User{ID: w.ID, Email: w.Email, Name: w.Name, Active: w.Active, Provider: "paged"}, nil) {
 					return
 				}
 			}
@@ -80,34 +121,40 @@ func roster(n int) []usermgmt.DesiredUser {
 func BenchmarkPlan(b *testing.B) {
 	ctx := context.Background()
 	for _, n := range []int{10_000, 100_000} {
-		dir := &paged{n: n}
-		b.Run(fmt.Sprintf("list/n=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				count := 0
-				for _, err := range dir.ListUsers(ctx, nil) {
+		desired := roster(n)
+		for _, decode := range []bool{false, true} {
+			dir := newPaged(n, decode)
+			kind := "generated"
+			if decode {
+				kind = "decoded"
+			}
+			b.Run(fmt.Sprintf("%s/n=%d/list", kind, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					count := 0
+					for _, err := range dir.ListUsers(ctx, nil) {
+						if err != nil {
+							b.Fatal(err)
+						}
+						count++
+					}
+					if count != n {
+						b.Fatalf("listed %d", count)
+					}
+				}
+			})
+			b.Run(fmt.Sprintf("%s/n=%d/plan", kind, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					p, err := usermgmt.Plan(ctx, dir, desired, nil)
 					if err != nil {
 						b.Fatal(err)
 					}
-					count++
+					if c := p.Counts(); c.Create != n/100 || c.Update != 2*n/100 {
+						b.Fatalf("counts %+v", c)
+					}
 				}
-				if count != n {
-					b.Fatalf("listed %d", count)
-				}
-			}
-		})
-		desired := roster(n)
-		b.Run(fmt.Sprintf("plan/n=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				p, err := usermgmt.Plan(ctx, dir, desired, nil)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if c := p.Counts(); c.Create != n/100 || c.Update != 2*n/100 {
-					b.Fatalf("counts %+v", c)
-				}
-			}
-		})
+			})
+		}
 	}
 }
