@@ -391,3 +391,32 @@ func TestPlanSeqIsPlan(t *testing.T) {
 		t.Errorf("PlanSeq differs from Plan:\n%s", diff)
 	}
 }
+
+// conflicting answers every create with the ConflictError of a user that
+// already exists, as directories do when someone else created it.
+type conflicting struct{ *usermgmttest.Memory }
+
+func (c conflicting) CreateUser(ctx context.Context, in usermgmt.CreateUserInput) (*usermgmt.User, error) {
+	u, err := c.Memory.CreateUser(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return nil, &usermgmt.ConflictError{Provider: "memory", Key: in.NaturalKey(), Existing: u}
+}
+
+func TestApplyReportsACreateThatConflictsAsStale(t *testing.T) {
+	ctx := context.Background()
+	d := conflicting{usermgmttest.NewMemory()}
+	p, err := usermgmt.Plan(ctx, d, []usermgmt.DesiredUser{{Username: "ada"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := usermgmt.Apply(ctx, d, p, nil)
+	if err == nil || len(rs) != 1 || rs[0].Outcome != usermgmt.ItemStale || rs[0].User == nil || rs[0].User.Username != "ada" || rs[0].Reason == "" {
+		t.Fatalf("Apply = %+v, %v", rs, err)
+	}
+	again, err := usermgmt.Plan(ctx, d, []usermgmt.DesiredUser{{Username: "ada"}}, nil)
+	if err != nil || !again.Empty() {
+		t.Errorf("plan after = %v, %v", again, err)
+	}
+}
