@@ -420,3 +420,28 @@ func TestApplyReportsACreateThatConflictsAsStale(t *testing.T) {
 		t.Errorf("plan after = %v, %v", again, err)
 	}
 }
+
+func TestApplyRejectsBadOptions(t *testing.T) {
+	ctx := context.Background()
+	d := usermgmttest.NewMemory()
+	p, err := usermgmt.Plan(ctx, d, []usermgmt.DesiredUser{{Username: "ada"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []usermgmt.ApplyOptions{{Concurrency: -1}, {RateLimit: -1}, {MaxRemovalShare: -0.5}} {
+		if _, err := usermgmt.Apply(ctx, d, p, &o); !errors.Is(err, usermgmt.ErrInvalidInput) {
+			t.Errorf("Apply(%+v) = %v", o, err)
+		}
+	}
+	if _, err := usermgmt.Apply(ctx, d, nil, nil); !errors.Is(err, usermgmt.ErrInvalidInput) {
+		t.Errorf("Apply(nil plan) = %v", err)
+	}
+	if n := count(t, d); n != 0 {
+		t.Errorf("a refused Apply created %d users", n)
+	}
+	// A rate-limited Apply still applies everything.
+	rs, err := usermgmt.Apply(ctx, d, p, &usermgmt.ApplyOptions{RateLimit: 1000, Concurrency: 2})
+	if err != nil || len(rs) != 1 || rs[0].Outcome != usermgmt.ItemApplied {
+		t.Errorf("Apply = %+v, %v", rs, err)
+	}
+}
