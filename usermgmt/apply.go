@@ -337,7 +337,10 @@ func applyItem(ctx context.Context, dir Directory, it *PlanItem, o *ApplyOptions
 			}
 			r.User = u
 		default:
-			if err := dir.DeleteUser(ctx, it.ID); err != nil {
+			if err := dir.DeleteUser(ctx, it.ID); errors.Is(err, ErrNotFound) {
+				r.Outcome, r.User, r.Reason = ItemStale, nil, "the user no longer exists"
+				return
+			} else if err != nil {
 				fail(err)
 				return
 			}

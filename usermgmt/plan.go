@@ -324,10 +324,14 @@ func Plan(ctx context.Context, dir Directory, desired []DesiredUser, opts *PlanO
 			}
 			continue
 		}
-		if o.Prune {
+		switch {
+		case o.Prune:
 			if it, ok := removal(&u, caps, &o); ok {
 				p.Items = append(p.Items, it)
 			}
+		case i >= 0: // a second user with a desired user's key
+			p.Items = append(p.Items, PlanItem{Action: ActionNone, Key: existingKey(&u, caps.NaturalKey), ID: u.ID,
+				NotRepresentable: []Unrepresentable{{Reason: "another user of the directory has the same " + naturalKeyName(caps.NaturalKey) + "; Prune removes this one"}}})
 		}
 	}
 	for i := range ix.users {

@@ -445,3 +445,40 @@ func TestApplyRejectsBadOptions(t *testing.T) {
 		t.Errorf("Apply = %+v, %v", rs, err)
 	}
 }
+
+// twins lists every user of a Memory twice, as a directory holding two
+// accounts with one natural key would.
+type twins struct{ *usermgmttest.Memory }
+
+func (d twins) ListUsers(ctx context.Context, o *usermgmt.ListOptions) iter.Seq2[usermgmt.User, error] {
+	return func(yield func(usermgmt.User, error) bool) {
+		for u, err := range d.Memory.ListUsers(ctx, o) {
+			if !yield(u, err) || err != nil {
+				return
+			}
+			u.ID += "-twin"
+			if !yield(u, nil) {
+				return
+			}
+		}
+	}
+}
+
+func TestPlanReportsTwoUsersWithOneKey(t *testing.T) {
+	d := twins{usermgmttest.NewMemory()}
+	mustCreate(t, d, usermgmt.CreateUserInput{Username: "ada"})
+	p, err := usermgmt.Plan(context.Background(), d, []usermgmt.DesiredUser{{Username: "ada"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 1 || p.Items[0].ID != "1-twin" || p.Items[0].Action != usermgmt.ActionNone || len(p.Items[0].NotRepresentable) != 1 {
+		t.Errorf("plan:\n%s", p)
+	}
+	p, err = usermgmt.Plan(context.Background(), d, []usermgmt.DesiredUser{{Username: "ada"}}, &usermgmt.PlanOptions{Prune: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 1 || p.Items[0].ID != "1-twin" || p.Items[0].Action != usermgmt.ActionRemove {
+		t.Errorf("plan with Prune:\n%s", p)
+	}
+}
