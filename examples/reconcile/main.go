@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return fail(fmt.Errorf("%s: %w", *planFile, err))
 		}
 		*apply = true
-		fmt.Fprintf(stdout, "saved plan %s for %s (%s):\n", *planFile, p.Name, where)
+		fmt.Fprintf(stderr, "saved plan %s for %s (%s)\n", *planFile, p.Name, where)
 	} else {
 		src := io.Reader(strings.NewReader(sample))
 		if *file != "" {
@@ -121,9 +121,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		if err != nil {
 			return fail(err)
 		}
-		fmt.Fprintf(stdout, "plan for %s (%s):\n", p.Name, where)
+		fmt.Fprintf(stderr, "plan for %s (%s)\n", p.Name, where)
 	}
-	if _, err := plan.WriteTo(stdout); err != nil {
+	human := stdout
+	if *jsonOut == "-" { // standard output carries the JSON alone
+		human = stderr
+	}
+	if _, err := plan.WriteTo(human); err != nil {
 		return fail(err)
 	}
 	if *jsonOut != "" {

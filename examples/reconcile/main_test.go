@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -152,5 +153,18 @@ func TestUnknownProvider(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"-provider", "nope"}, &out, &errOut, noEnv, false, openSeeded); code != 2 {
 		t.Errorf("exit %d", code)
+	}
+}
+
+// TestJSONToStandardOutput writes the plan as JSON to standard output,
+// which then carries nothing else.
+func TestJSONToStandardOutput(t *testing.T) {
+	out, errOut := runOK(t, persistent(t, "syncari"), "-provider", "syncari", "-json", "-")
+	var p usermgmt.DirectoryPlan
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatalf("standard output is not a plan: %v\n%s", err, out)
+	}
+	if p.Provider != "syncari" || p.Empty() || !strings.Contains(errOut, "Plan: 4 to create") {
+		t.Errorf("plan %+v; stderr:\n%s", p, errOut)
 	}
 }
