@@ -64,6 +64,7 @@ func (d *directoryDriver) Traits() driver.Traits {
 		NaturalKey:      driver.KeyEmail,
 		Requires:        []string{"Email"},
 		CreatesInactive: true,
+		ExternalID:      true,
 		UpdateFields:    []string{"Email", "Name", "FirstName", "LastName", "Password"},
 		MinPageSize:     1, MaxPageSize: MaxPageSize, DefaultPageSize: DefaultPageSize,
 	}

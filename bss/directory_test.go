@@ -29,7 +29,7 @@ func TestDirectoryCapabilities(t *testing.T) {
 	_, d := newDirectory(t)
 	want := usermgmt.Capabilities{
 		Create: true, Get: true, List: true, Update: true, Activate: true, Deactivate: true, Delete: true,
-		CreateInactive: true, NaturalKey: "email", Requires: []string{"Email"},
+		CreateInactive: true, ExternalID: true, NaturalKey: "email", Requires: []string{"Email"},
 		UpdateFields: []string{"Email", "Name", "FirstName", "LastName", "Password"}, MaxPageSize: 1000,
 	}
 	if diff := cmp.Diff(want, d.Capabilities()); diff != "" {

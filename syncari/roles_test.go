@@ -130,3 +130,25 @@ func TestToken(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestSetUserRolesToNone removes every role of the user in an instance:
+// the empty list is sent as [], not as null, which the API refuses.
+func TestSetUserRolesToNone(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t, nil)
+	u := srv.AddUser(seedUser())
+	if _, err := c.SetUserRoles(context.Background(), u.ID, syncari.Roles{"YUBV99": {"Viewer"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.SetUserRoles(context.Background(), u.ID, syncari.Roles{"YUBV99": {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Roles["YUBV99"]) != 0 || len(srv.Users()[0].Roles["YUBV99"]) != 0 {
+		t.Errorf("roles after removing them all: returned %v, stored %v", got.Roles, srv.Users()[0].Roles)
+	}
+	r := only(srv, "setUserRoles")[1]
+	if !strings.Contains(string(r.Body), `"YUBV99":[]`) {
+		t.Errorf("body = %s", r.Body)
+	}
+}

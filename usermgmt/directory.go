@@ -115,6 +115,7 @@ func NewDirectory(drv driver.Driver, opts ...DirectoryOption) (*Directory, error
 		NaturalKey:       t.NaturalKey,
 		Requires:         slices.Clone(t.Requires),
 		MaxPageSize:      t.MaxPageSize,
+		ExternalID:       t.ExternalID,
 	}
 	if d.updater != nil {
 		d.caps.UpdateFields = slices.Clone(t.UpdateFields)

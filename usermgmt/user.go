@@ -158,6 +158,9 @@ type Capabilities struct {
 	// MaxPageSize is the largest page the API serves; 0 when it does not
 	// page. ListOptions.PageSize is clamped into the API's bounds.
 	MaxPageSize int
+	// ExternalID reports that the API keeps CreateUserInput.ExternalID
+	// (BSS external_id); elsewhere it is ignored.
+	ExternalID bool
 }
 
 // CanUpdate reports whether UpdateUser can change the named field of

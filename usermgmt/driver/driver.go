@@ -126,6 +126,9 @@ type Traits struct {
 	// MinRoles and MaxRoles bound the number of roles a user can hold,
 	// where the driver is a RoleSetter; MaxRoles 0 means no bound.
 	MinRoles, MaxRoles int
+	// ExternalID reports that the API keeps CreateInput.ExternalID and
+	// fills User.ExternalID.
+	ExternalID bool
 	// MinPageSize, MaxPageSize and DefaultPageSize are the API's page-size
 	// bounds; MaxPageSize 0 means the API does not page (one page holds
 	// everyone). The Directory clamps a requested size into the bounds.

@@ -62,6 +62,7 @@ func (m *Memory) Traits() driver.Traits {
 	return driver.Traits{
 		NaturalKey:      driver.KeyUsername,
 		CreatesInactive: true,
+		ExternalID:      true,
 		UpdateFields:    []string{"Email", "Name", "FirstName", "LastName", "Password"},
 		MinPageSize:     1, MaxPageSize: MemoryMaxPageSize, DefaultPageSize: MemoryPageSize,
 	}
