@@ -30,6 +30,8 @@ type env struct {
 	// keys returns the natural key of every user stored, removed ones
 	// that the fake keeps (archived) included.
 	keys func() []string
+	// idle waits until the fake serves no request.
+	idle func(t *testing.T)
 }
 
 // providerNames lists the environments open returns, in order.
@@ -45,7 +47,7 @@ func open(t *testing.T, name string) env {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return env{name: name, dir: d,
+		return env{name: name, dir: d, idle: func(*testing.T) {},
 			inject:  func(draw func() float64) { f.set(draw) },
 			clear:   func() { f.set(nil) },
 			faulted: func() int { return int(f.faults.Load()) },
@@ -67,6 +69,13 @@ func open(t *testing.T, name string) env {
 	})
 	s := e.Fake
 	return env{name: name, dir: e.Dir, keys: e.Keys,
+		idle: func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := s.Idle(ctx); err != nil {
+				t.Fatal(err)
+			}
+		},
 		inject: func(draw func() float64) {
 			s.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Status: 503, Probability: 0.15, Rand: draw})
 			s.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Probability: 0.1, Rand: draw})

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/usermgmt-go/sdk/internal/providertest"
 	"github.com/usermgmt-go/sdk/usermgmt"
@@ -219,10 +220,14 @@ func (b *bridge) create(tag string) string {
 func eachProvider(t *testing.T, f func(t *testing.T, b *bridge)) {
 	for _, name := range providers {
 		t.Run(name, func(t *testing.T) {
-			f(t, newBridge(t, open(t, name)))
+			t.Parallel()
+			f(t, newBridge(t, open(t, name, fastRetries)))
 		})
 	}
 }
+
+// fastRetries keeps the retries of a failing fake to milliseconds.
+var fastRetries = usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond})
 
 func (b *bridge) name() string { return b.env.name }
 
