@@ -93,11 +93,11 @@
 // The bridge keeps no state of its own: every answer is computed from the
 // directory, per request. Several replicas can run behind a load balancer
 // without sticky sessions or shared storage, and a request can go to any
-// of them. Two things are per replica, though: the pre-create look-up
-// cannot see a create still in flight on another replica (the directory's
-// exactly-once create, or the API's uniqueness, still prevents a
-// duplicate), and the retry policy's view of an API's rate limit is per
-// process: N replicas can together send N times the rate one would. An
+// of them. Two things are per replica, though: a replica cannot see a
+// create still in flight on another replica (the directory's exactly-once
+// create and the API's uniqueness of the natural key still prevent a
+// duplicate: the second POST gets 409), and the retry policy's view of an
+// API's rate limit is per process: N replicas can together send N times the rate one would. An
 // API account with a strict quota needs a rate limit shared between the
 // replicas (a token bucket in Redis, say) or a single replica per vendor
 // account.

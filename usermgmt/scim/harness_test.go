@@ -47,6 +47,7 @@ type bridge struct {
 	url  string // the SCIM root
 	c    *http.Client
 	logs *syncBuffer
+	h    http.Handler // the bridge itself, for calls without a network hop
 }
 
 type syncBuffer struct {
@@ -76,7 +77,7 @@ func newBridge(t testing.TB, e env) *bridge {
 	}
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
-	return &bridge{t: t, env: e, caps: e.dir.Capabilities(), url: hs.URL + "/scim/v2", c: hs.Client(), logs: logs}
+	return &bridge{t: t, env: e, caps: e.dir.Capabilities(), url: hs.URL + "/scim/v2", c: hs.Client(), logs: logs, h: h}
 }
 
 // resp is an answer of the bridge.
