@@ -13,7 +13,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/usermgmt-go/sdk/examples/internal/cli"
 	"github.com/usermgmt-go/sdk/examples/internal/providers"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -33,7 +33,7 @@ var sample string
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, isTerminal(os.Stderr)))
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, cli.IsTerminal(os.Stderr)))
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, tty bool) int {
@@ -87,12 +87,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	fmt.Fprintf(stdout, "provisioning %d users into %s (%s)\n", len(users), p.Name, where)
 
-	bar := newProgressBar(stderr, tty)
+	bar := cli.NewBar(stderr, tty)
 	start := time.Now()
 	results, err := usermgmt.Provision(ctx, dir, users, &usermgmt.ProvisionOptions{
-		Concurrency: *concurrency, RateLimit: *ratePerSec, UpdateExisting: *update, Progress: bar.update,
+		Concurrency: *concurrency, RateLimit: *ratePerSec, UpdateExisting: *update, Progress: func(p usermgmt.Progress) {
+			bar.Update(p.Done, p.Total, fmt.Sprintf("created %d  existed %d  updated %d  failed %d", p.Created, p.Existed, p.Updated, p.Failed))
+		},
 	})
-	bar.done()
+	bar.Done()
 	counts := map[usermgmt.Outcome]int{}
 	for _, r := range results {
 		counts[r.Outcome]++
@@ -112,43 +114,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 // readCSV reads users from CSV with a header row.
 func readCSV(r io.Reader) ([]usermgmt.CreateUserInput, error) {
-	cr := csv.NewReader(r)
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("reading the CSV header: %w", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	if _, ok := col["username"]; !ok {
-		if _, ok := col["email"]; !ok {
-			return nil, errors.New("the CSV needs a username or an email column")
-		}
-	}
 	var users []usermgmt.CreateUserInput
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return users, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+	err := cli.ReadCSV(r, func(row cli.Row) error {
 		u := usermgmt.CreateUserInput{
-			Username: get("username"), Email: get("email"), Name: get("name"),
-			FirstName: get("first_name"), LastName: get("last_name"), Password: usermgmt.Secret(get("password")),
+			Username: row.Get("username"), Email: row.Get("email"), Name: row.Get("name"),
+			FirstName: row.Get("first_name"), LastName: row.Get("last_name"), Password: usermgmt.Secret(row.Get("password")),
 		}
 		if u.Password.IsZero() {
 			u.Password = usermgmt.Secret("Provisioned-" + u.NaturalKey() + "-1!")
 		}
 		users = append(users, u)
-	}
+		return nil
+	})
+	return users, err
 }

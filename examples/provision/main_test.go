@@ -43,13 +43,3 @@ func TestReadCSV(t *testing.T) {
 	}
 }
 
-func TestProgressBarOnATerminal(t *testing.T) {
-	var buf bytes.Buffer
-	b := newProgressBar(&buf, true)
-	b.update(progressOf(5, 10))
-	b.update(progressOf(10, 10))
-	b.done()
-	if !strings.Contains(buf.String(), "\r[###############               ] 5/10") || !strings.HasSuffix(buf.String(), "\n") {
-		t.Errorf("bar = %q", buf.String())
-	}
-}

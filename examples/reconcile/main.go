@@ -20,7 +20,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -32,6 +31,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/usermgmt-go/sdk/examples/internal/cli"
 	"github.com/usermgmt-go/sdk/examples/internal/providers"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -42,7 +42,7 @@ var sample string
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, isTerminal(os.Stderr), openSeeded))
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, cli.IsTerminal(os.Stderr), openSeeded))
 }
 
 // opener opens a provider's directory: real, or its seeded fake.
@@ -149,14 +149,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 0
 	}
 
-	bar := newProgressBar(stderr, tty)
+	bar := cli.NewBar(stderr, tty)
 	start := time.Now()
 	results, err := usermgmt.Apply(ctx, dir, plan, &usermgmt.ApplyOptions{
-		Concurrency: *concurrency, RateLimit: *ratePerSec, Progress: bar.update,
+		Concurrency: *concurrency, RateLimit: *ratePerSec, Progress: func(p usermgmt.ApplyProgress) {
+			bar.Update(p.Done, p.Total, fmt.Sprintf("created %d  updated %d  removed %d  stale %d  failed %d", p.Created, p.Updated, p.Removed, p.Stale, p.Failed))
+		},
 		MaxRemovalShare: *maxRemoval, AllowMassRemoval: *allowMass,
 		Password: func(key string) (usermgmt.Secret, error) { return defaultPassword(key), nil },
 	})
-	bar.done()
+	bar.Done()
 	if errors.Is(err, usermgmt.ErrMassRemoval) {
 		return fail(err)
 	}
@@ -185,48 +187,20 @@ func defaultPassword(key string) usermgmt.Secret {
 
 // readCSV reads desired users from CSV with a header row.
 func readCSV(r io.Reader) ([]usermgmt.DesiredUser, error) {
-	cr := csv.NewReader(r)
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("reading the CSV header: %w", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	if _, ok := col["username"]; !ok {
-		if _, ok := col["email"]; !ok {
-			return nil, errors.New("the CSV needs a username or an email column")
-		}
-	}
 	var users []usermgmt.DesiredUser
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return users, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+	err := cli.ReadCSV(r, func(row cli.Row) error {
 		u := usermgmt.DesiredUser{
-			Username: get("username"), Email: get("email"), Name: get("name"),
-			FirstName: get("first_name"), LastName: get("last_name"), Password: usermgmt.Secret(get("password")),
+			Username: row.Get("username"), Email: row.Get("email"), Name: row.Get("name"),
+			FirstName: row.Get("first_name"), LastName: row.Get("last_name"), Password: usermgmt.Secret(row.Get("password")),
 		}
-		if a := get("active"); a != "" {
+		if a := row.Get("active"); a != "" {
 			b, err := strconv.ParseBool(a)
 			if err != nil {
-				return nil, fmt.Errorf("line %d: active %q is neither true nor false", line, a)
+				return fmt.Errorf("line %d: active %q is neither true nor false", row.Line, a)
 			}
 			u.Active = &b
 		}
-		if rs := get("roles"); rs != "" {
+		if rs := row.Get("roles"); rs != "" {
 			u.Roles = []string{}
 			for _, r := range strings.FieldsFunc(rs, func(c rune) bool { return c == ';' || c == '|' }) {
 				if r = strings.TrimSpace(r); r != "" {
@@ -242,7 +216,9 @@ func readCSV(r io.Reader) ([]usermgmt.DesiredUser, error) {
 			u.Password = defaultPassword(key)
 		}
 		users = append(users, u)
-	}
+		return nil
+	})
+	return users, err
 }
 
 // openSeeded opens p; on its fake, it first creates a few users, some as
