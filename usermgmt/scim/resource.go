@@ -116,13 +116,28 @@ func names(u *usermgmt.User) (given, family string) {
 // userETag is a weak entity tag computed from every field of u the bridge
 // shows.
 func userETag(u *usermgmt.User) string {
-	h := sha256.New()
-	roles := slices.Clone(u.Roles)
-	slices.Sort(roles)
-	for _, f := range append([]string{u.ID, u.Username, u.Email, u.Name, u.FirstName, u.LastName, strconv.FormatBool(u.Active)}, roles...) {
-		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	roles := u.Roles
+	if !slices.IsSorted(roles) {
+		roles = slices.Sorted(slices.Values(roles))
 	}
-	return `W/"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+	b := make([]byte, 0, 256)
+	for _, f := range [...]string{u.ID, u.Username, u.Email, u.Name, u.FirstName, u.LastName, strconv.FormatBool(u.Active)} {
+		b = appendField(b, f)
+	}
+	for _, f := range roles {
+		b = appendField(b, f)
+	}
+	sum := sha256.Sum256(b)
+	return `W/"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// appendField appends f to b as length:f; so that no two lists of fields
+// hash alike.
+func appendField(b []byte, f string) []byte {
+	b = strconv.AppendInt(b, int64(len(f)), 10)
+	b = append(b, ':')
+	b = append(b, f...)
+	return append(b, ';')
 }
 
 // groupETag is a weak entity tag over a group's name and members.
