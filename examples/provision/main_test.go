@@ -42,4 +42,3 @@ func TestReadCSV(t *testing.T) {
 		t.Error("a CSV without username or email was accepted")
 	}
 }
-
