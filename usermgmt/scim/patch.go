@@ -378,6 +378,6 @@ func (t *tenant) patchUser(w http.ResponseWriter, r *http.Request, base, id stri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newProjection(r.URL.Query(), userInfo).apply(t.userResource(u, base)), userETag(u))
+	t.writeUser(w, r, http.StatusOK, u, base)
 	return nil
 }

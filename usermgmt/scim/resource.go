@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -149,6 +150,82 @@ func groupETag(name string, members []string) string {
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
 	}
 	return `W/"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+}
+
+// userDoc is the SCIM representation of a user as a typed value: the same
+// JSON as userResource (members in the same order), encoded without the
+// reflection over maps, for the answers that ask for every attribute.
+type userDoc struct {
+	Active      bool          `json:"active"`
+	DisplayName string        `json:"displayName,omitempty"`
+	Emails      []emailDoc    `json:"emails,omitempty"`
+	ExternalID  string        `json:"externalId"`
+	Groups      []groupRefDoc `json:"groups,omitempty"`
+	ID          string        `json:"id"`
+	Meta        metaDoc       `json:"meta"`
+	Name        *nameDoc      `json:"name,omitempty"`
+	Schemas     [1]string     `json:"schemas"`
+	UserName    string        `json:"userName"`
+}
+
+type emailDoc struct {
+	Primary bool   `json:"primary"`
+	Type    string `json:"type"`
+	Value   string `json:"value"`
+}
+
+type groupRefDoc struct {
+	Ref     string `json:"$ref"`
+	Display string `json:"display"`
+	Value   string `json:"value"`
+}
+
+type metaDoc struct {
+	Location     string `json:"location"`
+	ResourceType string `json:"resourceType"`
+	Version      string `json:"version"`
+}
+
+type nameDoc struct {
+	FamilyName string `json:"familyName,omitempty"`
+	Formatted  string `json:"formatted,omitempty"`
+	GivenName  string `json:"givenName,omitempty"`
+}
+
+// userDocument returns u as a userDoc; tag is its ETag.
+func (t *tenant) userDocument(u *usermgmt.User, base, tag string) *userDoc {
+	key := userKey(u, &t.caps)
+	d := &userDoc{Active: u.Active, ExternalID: key, ID: u.ID, UserName: key, Schemas: [1]string{userSchema},
+		Meta: metaDoc{Location: base + "/Users/" + url.PathEscape(u.ID), ResourceType: "User", Version: tag}}
+	given, family := names(u)
+	full := u.Name
+	if full == "" {
+		full = strings.TrimSpace(u.FirstName + " " + u.LastName)
+	}
+	d.DisplayName = full
+	if given != "" || family != "" || full != "" {
+		d.Name = &nameDoc{FamilyName: family, Formatted: full, GivenName: given}
+	}
+	if u.Email != "" {
+		d.Emails = []emailDoc{{Primary: true, Type: "work", Value: u.Email}}
+	}
+	if t.caps.Roles {
+		for _, role := range u.Roles {
+			d.Groups = append(d.Groups, groupRefDoc{Ref: base + "/Groups/" + url.PathEscape(role), Display: role, Value: role})
+		}
+	}
+	return d
+}
+
+// writeUser answers with u: every attribute as a userDoc, or those the
+// request's attributes and excludedAttributes select.
+func (t *tenant) writeUser(w http.ResponseWriter, r *http.Request, status int, u *usermgmt.User, base string) {
+	tag := userETag(u)
+	if p := newProjection(r.URL.Query(), userInfo); p != nil {
+		writeJSON(w, status, p.apply(t.userResource(u, base)), tag)
+		return
+	}
+	writeJSON(w, status, t.userDocument(u, base, tag), tag)
 }
 
 // userResource is the SCIM representation of u.

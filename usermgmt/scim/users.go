@@ -225,7 +225,7 @@ func (t *tenant) getUser(w http.ResponseWriter, r *http.Request, base, id string
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	writeJSON(w, http.StatusOK, newProjection(r.URL.Query(), userInfo).apply(t.userResource(u, base)), tag)
+	t.writeUser(w, r, http.StatusOK, u, base)
 	return nil
 }
 
@@ -461,9 +461,8 @@ func (t *tenant) createUser(w http.ResponseWriter, r *http.Request, base string)
 		}
 		return err
 	}
-	res := t.userResource(u, base)
-	w.Header().Set("Location", res["meta"].(map[string]any)["location"].(string))
-	writeJSON(w, http.StatusCreated, newProjection(r.URL.Query(), userInfo).apply(res), userETag(u))
+	w.Header().Set("Location", base+"/Users/"+url.PathEscape(u.ID))
+	t.writeUser(w, r, http.StatusCreated, u, base)
 	return nil
 }
 
@@ -489,7 +488,7 @@ func (t *tenant) replaceUser(w http.ResponseWriter, r *http.Request, base, id st
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newProjection(r.URL.Query(), userInfo).apply(t.userResource(u, base)), userETag(u))
+	t.writeUser(w, r, http.StatusOK, u, base)
 	return nil
 }
 
