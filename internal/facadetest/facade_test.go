@@ -80,9 +80,9 @@ func TestProvisionUnderRandomFaults(t *testing.T) {
 	// meets one has an unknown outcome and is settled by a look-up.
 	// A create that times out may still be in flight: the Directory looks
 	// for it for the settle window before reporting the outcome unknown.
-	envs := open(t, []usermgmt.DirectoryOption{usermgmt.WithSettleWindow(400 * time.Millisecond)},
+	envs := open(t, []usermgmt.DirectoryOption{usermgmt.WithSettleWindow(1500 * time.Millisecond)},
 		usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: 6, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
-		usermgmt.WithHTTPClient(&http.Client{Timeout: 200 * time.Millisecond}),
+		usermgmt.WithHTTPClient(&http.Client{Timeout: time.Second}), // a loaded machine under -race keeps far below it
 		usermgmt.WithTimeout(time.Minute))
 	for i, e := range envs {
 		t.Run(e.Name, func(t *testing.T) {
@@ -90,7 +90,7 @@ func TestProvisionUnderRandomFaults(t *testing.T) {
 			draw := lockedRand(uint64(i + 1))
 			e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.Fail, Status: 503, Probability: 0.034, Rand: draw})
 			e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Probability: 0.034, Rand: draw})
-			e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.Delay, Delay: 300 * time.Millisecond, Probability: 0.034, Rand: draw})
+			e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.Delay, Delay: 1200 * time.Millisecond, Probability: 0.034, Rand: draw})
 			want := users(n, "bulk-"+e.Name)
 			ctx := context.Background()
 			var results []usermgmt.ProvisionResult
