@@ -13,6 +13,8 @@ import (
 	"unicode"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/usermgmt-go/sdk/usermgmt/driver"
 )
@@ -46,6 +48,13 @@ type Directory struct {
 
 	logger *slog.Logger
 	settle time.Duration
+
+	// tracer and metrics are nil unless the options set providers (tp and
+	// mp, read once by NewDirectory).
+	tp      trace.TracerProvider
+	mp      metric.MeterProvider
+	tracer  trace.Tracer
+	metrics *dirMetrics
 }
 
 // DefaultSettleWindow is how long CreateUser keeps looking for a user whose
@@ -97,6 +106,7 @@ func NewDirectory(drv driver.Driver, opts ...DirectoryOption) (*Directory, error
 	case d.settle < 0:
 		return nil, d.input("NewDirectory", "settle window", "must not be negative")
 	}
+	d.initTelemetry()
 	d.updater, _ = drv.(driver.Updater)
 	d.activator, _ = drv.(driver.Activator)
 	d.deleter, _ = drv.(driver.Deleter)
@@ -171,8 +181,13 @@ func (d *Directory) Format(f fmt.State, _ rune) {
 //
 // With Inactive, APIs that cannot create inactive users get a create and
 // then a deactivation.
-func (d *Directory) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
+func (d *Directory) CreateUser(ctx context.Context, in CreateUserInput) (_ *User, err error) {
 	const op = "CreateUser"
+	if d.tracer != nil {
+		var span trace.Span
+		ctx, span = d.startSpan(ctx, "Directory."+op)
+		defer func() { endSpan(span, err) }()
+	}
 	if err := d.checkCtx(ctx, op); err != nil {
 		return nil, err
 	}
@@ -270,7 +285,12 @@ func mayBeInFlight(err error) bool {
 
 // settleLookup looks the user up; when the create may still be in flight it
 // keeps looking, with growing pauses, until the settle window ends.
-func (d *Directory) settleLookup(ctx context.Context, key string, inFlight bool) (*User, error) {
+func (d *Directory) settleLookup(ctx context.Context, key string, inFlight bool) (_ *User, err error) {
+	if d.tracer != nil {
+		var span trace.Span
+		ctx, span = d.startSpan(ctx, "Directory.settle")
+		defer func() { endSpan(span, err) }()
+	}
 	deadline := time.Now().Add(d.settle)
 	pause := 100 * time.Millisecond
 	for {
@@ -295,8 +315,13 @@ func (d *Directory) settleLookup(ctx context.Context, key string, inFlight bool)
 
 // GetUser returns the user with the given ID (User.ID), or a
 // *NotFoundError.
-func (d *Directory) GetUser(ctx context.Context, id string) (*User, error) {
+func (d *Directory) GetUser(ctx context.Context, id string) (_ *User, err error) {
 	const op = "GetUser"
+	if d.tracer != nil {
+		var span trace.Span
+		ctx, span = d.startSpan(ctx, "Directory."+op)
+		defer func() { endSpan(span, err) }()
+	}
 	if err := d.checkID(ctx, op, id); err != nil {
 		return nil, err
 	}
@@ -311,8 +336,13 @@ func (d *Directory) GetUser(ctx context.Context, id string) (*User, error) {
 // equals key without regard to case, or a *NotFoundError. APIs with a
 // search are asked directly; the others are listed until the user turns
 // up.
-func (d *Directory) FindUser(ctx context.Context, key string) (*User, error) {
+func (d *Directory) FindUser(ctx context.Context, key string) (_ *User, err error) {
 	const op = "FindUser"
+	if d.tracer != nil {
+		var span trace.Span
+		ctx, span = d.startSpan(ctx, "Directory."+op)
+		defer func() { endSpan(span, err) }()
+	}
 	if err := d.checkCtx(ctx, op); err != nil {
 		return nil, err
 	}
@@ -359,6 +389,20 @@ func (d *Directory) naturalKey(u *User) string {
 func (d *Directory) ListUsers(ctx context.Context, opts *ListOptions) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
 		const op = "ListUsers"
+		ctx := ctx // each range over the iterator is its own listing, with its own span
+		if d.tracer != nil {
+			var span trace.Span
+			var failed error
+			ctx, span = d.startSpan(ctx, "Directory."+op)
+			defer func() { endSpan(span, failed) }()
+			inner := yield
+			yield = func(u User, err error) bool {
+				if err != nil {
+					failed = err
+				}
+				return inner(u, err)
+			}
+		}
 		if err := d.checkCtx(ctx, op); err != nil {
 			yield(User{}, err)
 			return
@@ -431,8 +475,13 @@ func (d *Directory) clampPageSize(n int) int {
 // nothing set it returns the user as it is. A field the API cannot change
 // (see Capabilities.UpdateFields) fails with an *UnsupportedError before
 // anything is sent.
-func (d *Directory) UpdateUser(ctx context.Context, id string, in UpdateUserInput) (*User, error) {
+func (d *Directory) UpdateUser(ctx context.Context, id string, in UpdateUserInput) (_ *User, err error) {
 	const op = "UpdateUser"
+	if d.tracer != nil {
+		var span trace.Span
+		ctx, span = d.startSpan(ctx, "Directory."+op)
+		defer func() { endSpan(span, err) }()
+	}
 	if d.updater == nil {
 		return nil, d.unsupported(op, "")
 	}
@@ -491,8 +540,13 @@ func (d *Directory) updatable() string {
 }
 
 // SetActive activates or deactivates the user.
-func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*User, error) {
+func (d *Directory) SetActive(ctx context.Context, id string, active bool) (_ *User, err error) {
 	const op = "SetActive"
+	if d.tracer != nil {
+		var span trace.Span
+		ctx, span = d.startSpan(ctx, "Directory."+op)
+		defer func() { endSpan(span, err) }()
+	}
 	if d.activator == nil {
 		return nil, d.unsupported(op, "")
 	}
@@ -510,8 +564,13 @@ func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*Use
 // (Capabilities.DeleteMeans). Deleting a user that does not exist, or that
 // was already deleted (archived, unregistered, or for DeleteMeans
 // "deactivate", deactivated), returns a *NotFoundError on every provider.
-func (d *Directory) DeleteUser(ctx context.Context, id string) error {
+func (d *Directory) DeleteUser(ctx context.Context, id string) (err error) {
 	const op = "DeleteUser"
+	if d.tracer != nil {
+		var span trace.Span
+		ctx, span = d.startSpan(ctx, "Directory."+op)
+		defer func() { endSpan(span, err) }()
+	}
 	if d.deleter == nil {
 		return d.unsupported(op, "")
 	}
@@ -527,8 +586,13 @@ func (d *Directory) DeleteUser(ctx context.Context, id string) error {
 // SetRoles replaces the user's roles with roles (names as the API spells
 // them). An empty roles clears them where the API lets a user hold none
 // (Capabilities.MinRoles).
-func (d *Directory) SetRoles(ctx context.Context, id string, roles []string) (*User, error) {
+func (d *Directory) SetRoles(ctx context.Context, id string, roles []string) (_ *User, err error) {
 	const op = "SetRoles"
+	if d.tracer != nil {
+		var span trace.Span
+		ctx, span = d.startSpan(ctx, "Directory."+op)
+		defer func() { endSpan(span, err) }()
+	}
 	if d.roles == nil {
 		return nil, d.unsupported(op, "")
 	}
