@@ -335,3 +335,118 @@ func TestTracePropagation(t *testing.T) {
 		}
 	}
 }
+
+// TestTelemetryRuns: a Provision run and an Apply run are each one trace,
+// with a child span per user, and their items are counted by outcome; a
+// create whose answer was lost shows the settling look-up as its own span.
+func TestTelemetryRuns(t *testing.T) {
+	for _, op := range providertest.Openers() {
+		t.Run(op.Name, func(t *testing.T) {
+			t.Parallel()
+			tl := newTelemetry()
+			e := op.Open(t, tl.options())
+			ctx := context.Background()
+			users := []usermgmt.CreateUserInput{newUser(op.Name + "-1"), newUser(op.Name + "-2"), newUser(op.Name + "-3")}
+			presults, err := usermgmt.Provision(ctx, e.Dir, users, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			desired := []usermgmt.DesiredUser{{Username: users[0].Email, Email: users[0].Email, Name: "Otel User"}, {Username: "otel-new@example.com", Email: "otel-new@example.com", Name: "New User"}}
+			plan, err := usermgmt.Plan(ctx, e.Dir, desired, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			aresults, err := usermgmt.Apply(ctx, e.Dir, plan, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantItems := map[string]map[string]int64{"usermgmt.provision.items": {}, "usermgmt.apply.items": {}}
+			for _, r := range presults {
+				wantItems["usermgmt.provision.items"][r.Outcome.String()]++
+			}
+			applied := 0
+			for _, r := range aresults {
+				wantItems["usermgmt.apply.items"][r.Outcome.String()]++
+				if r.Action != usermgmt.ActionNone {
+					applied++
+				}
+			}
+			spans := tl.spans.Ended()
+			for _, run := range []struct {
+				name, item string
+				items      int
+			}{{"Provision", "Provision.user", 3}, {"Apply", "Apply.item", applied}} {
+				var root sdktrace.ReadOnlySpan
+				for _, s := range spans {
+					if s.Name() == op.Name+" "+run.name {
+						root = s
+					}
+				}
+				if root == nil {
+					t.Fatalf("no %s span", run.name)
+				}
+				if root.Parent().IsValid() {
+					t.Errorf("the %s span has a parent", run.name)
+				}
+				items, calls := 0, 0
+				for _, s := range spans {
+					if s.SpanContext().TraceID() != root.SpanContext().TraceID() {
+						continue
+					}
+					if s.Name() == op.Name+" "+run.item {
+						items++
+						if s.Parent().SpanID() != root.SpanContext().SpanID() {
+							t.Errorf("%s span is not a child of the run's span", s.Name())
+						}
+					}
+					if s.SpanKind() == trace.SpanKindClient {
+						calls++
+					}
+				}
+				if items != run.items || run.items > 0 && calls == 0 {
+					t.Errorf("%s: %d item spans (want %d), %d call spans in its trace", run.name, items, run.items, calls)
+				}
+			}
+			m := tl.collect(t)
+			if wantItems["usermgmt.provision.items"]["created"] != 3 {
+				t.Errorf("Provision outcomes %v, want 3 created", wantItems["usermgmt.provision.items"])
+			}
+			for name, want := range wantItems {
+				sum, _ := m[name].(metricdata.Sum[int64])
+				got := map[string]int64{}
+				for _, dp := range sum.DataPoints {
+					o, _ := dp.Attributes.Value("usermgmt.outcome")
+					got[o.AsString()] += dp.Value
+				}
+				for k, v := range want {
+					if got[k] != v || len(got) != len(want) {
+						t.Errorf("%s by outcome = %v, want %v", name, got, want)
+						break
+					}
+				}
+			}
+
+			// A create whose answer is lost is settled by a look-up (an
+			// API with an idempotency key resends the create instead).
+			if e.Dir.Capabilities().IdempotentCreate {
+				return
+			}
+			e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.DropAfter, Operation: e.CreateOperation})
+			if _, err := e.Dir.CreateUser(ctx, newUser(op.Name+"-settle")); err != nil {
+				t.Fatal(err)
+			}
+			var create, settle sdktrace.ReadOnlySpan
+			for _, s := range tl.spans.Ended() {
+				switch s.Name() {
+				case op.Name + " Directory.CreateUser":
+					create = s
+				case op.Name + " Directory.settle":
+					settle = s
+				}
+			}
+			if create == nil || settle == nil || settle.Parent().SpanID() != create.SpanContext().SpanID() {
+				t.Fatalf("no settle span under the CreateUser span (create %v, settle %v)", create != nil, settle != nil)
+			}
+		})
+	}
+}
