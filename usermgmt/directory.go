@@ -181,13 +181,18 @@ func (d *Directory) Format(f fmt.State, _ rune) {
 //
 // With Inactive, APIs that cannot create inactive users get a create and
 // then a deactivation.
-func (d *Directory) CreateUser(ctx context.Context, in CreateUserInput) (_ *User, err error) {
-	const op = "CreateUser"
-	if d.tracer != nil {
-		var span trace.Span
-		ctx, span = d.startSpan(ctx, "Directory."+op)
-		defer func() { endSpan(span, err) }()
+func (d *Directory) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
+	if d.tracer == nil {
+		return d.createUser(ctx, in)
 	}
+	ctx, span := d.startSpan(ctx, "Directory.CreateUser")
+	u, err := d.createUser(ctx, in)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) createUser(ctx context.Context, in CreateUserInput) (*User, error) {
+	const op = "CreateUser"
 	if err := d.checkCtx(ctx, op); err != nil {
 		return nil, err
 	}
@@ -315,13 +320,18 @@ func (d *Directory) settleLookup(ctx context.Context, key string, inFlight bool)
 
 // GetUser returns the user with the given ID (User.ID), or a
 // *NotFoundError.
-func (d *Directory) GetUser(ctx context.Context, id string) (_ *User, err error) {
-	const op = "GetUser"
-	if d.tracer != nil {
-		var span trace.Span
-		ctx, span = d.startSpan(ctx, "Directory."+op)
-		defer func() { endSpan(span, err) }()
+func (d *Directory) GetUser(ctx context.Context, id string) (*User, error) {
+	if d.tracer == nil {
+		return d.getUser(ctx, id)
 	}
+	ctx, span := d.startSpan(ctx, "Directory.GetUser")
+	u, err := d.getUser(ctx, id)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) getUser(ctx context.Context, id string) (*User, error) {
+	const op = "GetUser"
 	if err := d.checkID(ctx, op, id); err != nil {
 		return nil, err
 	}
@@ -336,13 +346,18 @@ func (d *Directory) GetUser(ctx context.Context, id string) (_ *User, err error)
 // equals key without regard to case, or a *NotFoundError. APIs with a
 // search are asked directly; the others are listed until the user turns
 // up.
-func (d *Directory) FindUser(ctx context.Context, key string) (_ *User, err error) {
-	const op = "FindUser"
-	if d.tracer != nil {
-		var span trace.Span
-		ctx, span = d.startSpan(ctx, "Directory."+op)
-		defer func() { endSpan(span, err) }()
+func (d *Directory) FindUser(ctx context.Context, key string) (*User, error) {
+	if d.tracer == nil {
+		return d.findUser(ctx, key)
 	}
+	ctx, span := d.startSpan(ctx, "Directory.FindUser")
+	u, err := d.findUser(ctx, key)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) findUser(ctx context.Context, key string) (*User, error) {
+	const op = "FindUser"
 	if err := d.checkCtx(ctx, op); err != nil {
 		return nil, err
 	}
@@ -475,13 +490,18 @@ func (d *Directory) clampPageSize(n int) int {
 // nothing set it returns the user as it is. A field the API cannot change
 // (see Capabilities.UpdateFields) fails with an *UnsupportedError before
 // anything is sent.
-func (d *Directory) UpdateUser(ctx context.Context, id string, in UpdateUserInput) (_ *User, err error) {
-	const op = "UpdateUser"
-	if d.tracer != nil {
-		var span trace.Span
-		ctx, span = d.startSpan(ctx, "Directory."+op)
-		defer func() { endSpan(span, err) }()
+func (d *Directory) UpdateUser(ctx context.Context, id string, in UpdateUserInput) (*User, error) {
+	if d.tracer == nil {
+		return d.updateUser(ctx, id, in)
 	}
+	ctx, span := d.startSpan(ctx, "Directory.UpdateUser")
+	u, err := d.updateUser(ctx, id, in)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) updateUser(ctx context.Context, id string, in UpdateUserInput) (*User, error) {
+	const op = "UpdateUser"
 	if d.updater == nil {
 		return nil, d.unsupported(op, "")
 	}
@@ -540,13 +560,18 @@ func (d *Directory) updatable() string {
 }
 
 // SetActive activates or deactivates the user.
-func (d *Directory) SetActive(ctx context.Context, id string, active bool) (_ *User, err error) {
-	const op = "SetActive"
-	if d.tracer != nil {
-		var span trace.Span
-		ctx, span = d.startSpan(ctx, "Directory."+op)
-		defer func() { endSpan(span, err) }()
+func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*User, error) {
+	if d.tracer == nil {
+		return d.setActive(ctx, id, active)
 	}
+	ctx, span := d.startSpan(ctx, "Directory.SetActive")
+	u, err := d.setActive(ctx, id, active)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) setActive(ctx context.Context, id string, active bool) (*User, error) {
+	const op = "SetActive"
 	if d.activator == nil {
 		return nil, d.unsupported(op, "")
 	}
@@ -564,13 +589,18 @@ func (d *Directory) SetActive(ctx context.Context, id string, active bool) (_ *U
 // (Capabilities.DeleteMeans). Deleting a user that does not exist, or that
 // was already deleted (archived, unregistered, or for DeleteMeans
 // "deactivate", deactivated), returns a *NotFoundError on every provider.
-func (d *Directory) DeleteUser(ctx context.Context, id string) (err error) {
-	const op = "DeleteUser"
-	if d.tracer != nil {
-		var span trace.Span
-		ctx, span = d.startSpan(ctx, "Directory."+op)
-		defer func() { endSpan(span, err) }()
+func (d *Directory) DeleteUser(ctx context.Context, id string) error {
+	if d.tracer == nil {
+		return d.deleteUser(ctx, id)
 	}
+	ctx, span := d.startSpan(ctx, "Directory.DeleteUser")
+	err := d.deleteUser(ctx, id)
+	endSpan(span, err)
+	return err
+}
+
+func (d *Directory) deleteUser(ctx context.Context, id string) error {
+	const op = "DeleteUser"
 	if d.deleter == nil {
 		return d.unsupported(op, "")
 	}
@@ -586,13 +616,18 @@ func (d *Directory) DeleteUser(ctx context.Context, id string) (err error) {
 // SetRoles replaces the user's roles with roles (names as the API spells
 // them). An empty roles clears them where the API lets a user hold none
 // (Capabilities.MinRoles).
-func (d *Directory) SetRoles(ctx context.Context, id string, roles []string) (_ *User, err error) {
-	const op = "SetRoles"
-	if d.tracer != nil {
-		var span trace.Span
-		ctx, span = d.startSpan(ctx, "Directory."+op)
-		defer func() { endSpan(span, err) }()
+func (d *Directory) SetRoles(ctx context.Context, id string, roles []string) (*User, error) {
+	if d.tracer == nil {
+		return d.setRoles(ctx, id, roles)
 	}
+	ctx, span := d.startSpan(ctx, "Directory.SetRoles")
+	u, err := d.setRoles(ctx, id, roles)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) setRoles(ctx context.Context, id string, roles []string) (*User, error) {
+	const op = "SetRoles"
 	if d.roles == nil {
 		return nil, d.unsupported(op, "")
 	}
