@@ -138,10 +138,10 @@ func TestTelemetryRetries(t *testing.T) {
 				t.Errorf("call span %q, want %q", c.Name(), want)
 			}
 			if v, _ := attr(c.Attributes(), "usermgmt.attempts"); v.AsInt64() != 3 {
-				t.Errorf("usermgmt.attempts = %v, want 3", v.Emit())
+				t.Errorf("usermgmt.attempts = %v, want 3", v.String())
 			}
 			if v, _ := attr(c.Attributes(), "http.response.status_code"); v.AsInt64() != 200 {
-				t.Errorf("http.response.status_code = %v, want 200", v.Emit())
+				t.Errorf("http.response.status_code = %v, want 200", v.String())
 			}
 			for _, k := range []string{"http.request.method", "server.address", "server.port", "usermgmt.provider", "usermgmt.operation"} {
 				if _, ok := attr(c.Attributes(), k); !ok {
@@ -160,10 +160,10 @@ func TestTelemetryRetries(t *testing.T) {
 				resend, hasResend := attr(a.Attributes(), "http.request.resend_count")
 				wantCode := map[bool]int64{true: 503, false: 200}[i < 2]
 				if code.AsInt64() != wantCode || hasResend != (i > 0) || resend.AsInt64() != int64(i) {
-					t.Errorf("attempt %d: status %v, resend_count %v (set %v)", i+1, code.Emit(), resend.Emit(), hasResend)
+					t.Errorf("attempt %d: status %v, resend_count %v (set %v)", i+1, code.String(), resend.String(), hasResend)
 				}
 				if et, _ := attr(a.Attributes(), "error.type"); i < 2 && (et.AsString() != "503" || a.Status().Code != codes.Error) {
-					t.Errorf("attempt %d: error.type %q, status %v", i+1, et.Emit(), a.Status())
+					t.Errorf("attempt %d: error.type %q, status %v", i+1, et.String(), a.Status())
 				}
 			}
 			var events int
@@ -173,10 +173,10 @@ func TestTelemetryRetries(t *testing.T) {
 				}
 				events++
 				if r, _ := attr(ev.Attributes, "usermgmt.retry.reason"); r.AsString() != "http_503" {
-					t.Errorf("retry event reason %q, want http_503", r.Emit())
+					t.Errorf("retry event reason %q, want http_503", r.String())
 				}
 				if a, _ := attr(ev.Attributes, "usermgmt.retry.attempt"); a.AsInt64() != int64(events) {
-					t.Errorf("retry event %d: attempt %v", events, a.Emit())
+					t.Errorf("retry event %d: attempt %v", events, a.String())
 				}
 				if _, ok := attr(ev.Attributes, "usermgmt.retry.wait"); !ok {
 					t.Errorf("retry event %d has no wait", events)
@@ -192,7 +192,7 @@ func TestTelemetryRetries(t *testing.T) {
 			for _, dp := range retries.DataPoints {
 				total += dp.Value
 				if r, _ := dp.Attributes.Value("usermgmt.retry.reason"); r.AsString() != "http_503" {
-					t.Errorf("retries counted with reason %q", r.Emit())
+					t.Errorf("retries counted with reason %q", r.String())
 				}
 			}
 			if total != 2 {
@@ -255,7 +255,7 @@ func TestTelemetryErrorKinds(t *testing.T) {
 				delete(want, name)
 				et, _ := attr(s.Attributes(), "error.type")
 				if et.AsString() != kind || s.Status().Code != codes.Error || s.Status().Description != kind {
-					t.Errorf("%s: error.type %q, status %v; want %q", s.Name(), et.Emit(), s.Status(), kind)
+					t.Errorf("%s: error.type %q, status %v; want %q", s.Name(), et.String(), s.Status(), kind)
 				}
 			}
 			if len(want) != 0 {

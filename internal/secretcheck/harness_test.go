@@ -552,13 +552,13 @@ func (h *harness) checkTelemetry() {
 	for _, s := range spans {
 		fmt.Fprintf(&text, "%s %s %s\n", s.Name(), s.Status().Description, s.InstrumentationScope().Name)
 		for _, a := range s.Attributes() {
-			fmt.Fprintf(&text, "%s=%s\n", a.Key, a.Value.Emit())
+			fmt.Fprintf(&text, "%s=%s\n", a.Key, a.Value.String())
 		}
 		for _, e := range s.Events() {
 			events++
 			fmt.Fprintf(&text, "event %s\n", e.Name)
 			for _, a := range e.Attributes {
-				fmt.Fprintf(&text, "%s=%s\n", a.Key, a.Value.Emit())
+				fmt.Fprintf(&text, "%s=%s\n", a.Key, a.Value.String())
 			}
 		}
 	}
