@@ -178,7 +178,7 @@ func (c *Client) retried(ctx context.Context, cl *call, resp *http.Response, err
 		ct.span.AddEvent("retry", trace.WithAttributes(
 			attribute.String("usermgmt.retry.reason", reason),
 			attribute.Float64("usermgmt.retry.wait", wait.Seconds()),
-			attribute.Int("usermgmt.retry.attempt", cl.attempts),
+			attribute.Int("usermgmt.retry.attempt", int(cl.attempts)),
 		))
 	}
 	if m := c.tel.m; m != nil {

@@ -280,15 +280,16 @@ type call struct {
 	// it sent (see AddSecrets and recordSecrets).
 	secrets *secretSet
 	// set by the transport while the call runs
-	method       string
-	path         string      // the URL path, for the log
-	header       http.Header // the request's headers, for the log
-	idempotent   bool
-	maybeApplied bool
+	method string
+	path   string      // the URL path, for the log
+	header http.Header // the request's headers, for the log
 	// attempts counts the attempts checkRetry has seen; wire counts the
 	// requests net/http resent on its own within them (see wireCount).
-	attempts int
-	wire     *wireCount
+	// (An int32 beside the two bools: the struct stays within 128 bytes.)
+	attempts     int32
+	idempotent   bool
+	maybeApplied bool
+	wire         *wireCount
 	// attemptStart is when the current attempt began.
 	attemptStart time.Time
 	// tel is the call's telemetry, nil when the client records none.
@@ -645,7 +646,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	var wait time.Duration
 	if retry {
-		wait = c.backoff(c.policy.BaseDelay, c.policy.MaxDelay, cl.attempts-1, resp)
+		wait = c.backoff(c.policy.BaseDelay, c.policy.MaxDelay, int(cl.attempts)-1, resp)
 	}
 	if c.logger != nil {
 		c.logAttempt(ctx, cl, resp, err, retry, wait)
@@ -689,9 +690,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 // the resends net/http made within them.
 func (c *call) sent() int {
 	if c.wire == nil {
-		return c.attempts
+		return int(c.attempts)
 	}
-	return c.attempts + int(c.wire.replays.Load())
+	return int(c.attempts) + int(c.wire.replays.Load())
 }
 
 // ErrAttemptsSpent is wrapped by the error of a call whose connections kept
