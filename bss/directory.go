@@ -44,7 +44,7 @@ func NewDirectory(c *Client, _ DirectoryConfig, opts ...usermgmt.DirectoryOption
 	if c == nil {
 		return nil, inputError("NewDirectory", "client", "must not be nil")
 	}
-	return usermgmt.NewDirectory(&directoryDriver{c: c}, append([]usermgmt.DirectoryOption{usermgmt.WithDirectoryLogger(c.t.Logger())}, opts...)...)
+	return usermgmt.NewDirectory(&directoryDriver{c: c}, append(c.t.DirectoryOptions(), opts...)...)
 }
 
 // directoryDriver implements usermgmt/driver over a Client.

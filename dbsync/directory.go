@@ -50,7 +50,7 @@ func NewDirectory(c *Client, cfg DirectoryConfig, opts ...usermgmt.DirectoryOpti
 	if err := validateName("NewDirectory", "Company", cfg.Company); err != nil {
 		return nil, err
 	}
-	return usermgmt.NewDirectory(&directoryDriver{c: c, company: cfg.Company}, append([]usermgmt.DirectoryOption{usermgmt.WithDirectoryLogger(c.t.Logger())}, opts...)...)
+	return usermgmt.NewDirectory(&directoryDriver{c: c, company: cfg.Company}, append(c.t.DirectoryOptions(), opts...)...)
 }
 
 // directoryDriver implements usermgmt/driver over a Client.

@@ -47,7 +47,7 @@ func NewDirectory(c *Client, cfg DirectoryConfig, opts ...usermgmt.DirectoryOpti
 	if cfg.AccountID <= 0 {
 		return nil, inputError("NewDirectory", "DirectoryConfig.AccountID", "must be a positive account id")
 	}
-	return usermgmt.NewDirectory(&directoryDriver{c: c, account: cfg.AccountID}, append([]usermgmt.DirectoryOption{usermgmt.WithDirectoryLogger(c.t.Logger())}, opts...)...)
+	return usermgmt.NewDirectory(&directoryDriver{c: c, account: cfg.AccountID}, append(c.t.DirectoryOptions(), opts...)...)
 }
 
 // directoryDriver implements usermgmt/driver over a Client.

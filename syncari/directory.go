@@ -45,7 +45,7 @@ func NewDirectory(c *Client, cfg DirectoryConfig, opts ...usermgmt.DirectoryOpti
 		}
 		c = c.WithInstanceID(cfg.InstanceID)
 	}
-	return usermgmt.NewDirectory(&directoryDriver{c: c}, append([]usermgmt.DirectoryOption{usermgmt.WithDirectoryLogger(c.t.Logger())}, opts...)...)
+	return usermgmt.NewDirectory(&directoryDriver{c: c}, append(c.t.DirectoryOptions(), opts...)...)
 }
 
 // directoryDriver implements usermgmt/driver over a Client.

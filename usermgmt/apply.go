@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // ErrMassRemoval reports a plan that Apply refused because it would remove
@@ -138,6 +141,27 @@ type ApplyResult struct {
 // The error is also non-nil when any item failed, was stale or skipped;
 // re-planning and applying again converges.
 func Apply(ctx context.Context, dir *Directory, plan *DirectoryPlan, opts *ApplyOptions) ([]ApplyResult, error) {
+	if dir == nil || ctx == nil || dir.tracer == nil && dir.metrics == nil {
+		return apply(ctx, dir, plan, opts)
+	}
+	var span trace.Span
+	if dir.tracer != nil {
+		ctx, span = dir.startSpan(ctx, "Apply")
+		if plan != nil {
+			span.SetAttributes(attribute.Int("usermgmt.items", len(plan.Items)))
+		}
+	}
+	results, err := apply(ctx, dir, plan, opts)
+	endSpan(span, err)
+	if dir.metrics != nil {
+		for i := range results {
+			dir.countItem(ctx, dir.metrics.applyItems, results[i].Outcome.String())
+		}
+	}
+	return results, err
+}
+
+func apply(ctx context.Context, dir *Directory, plan *DirectoryPlan, opts *ApplyOptions) ([]ApplyResult, error) {
 	var o ApplyOptions
 	if opts != nil {
 		o = *opts
@@ -229,7 +253,9 @@ func applyItems(ctx context.Context, dir *Directory, plan *DirectoryPlan, o *App
 						continue
 					}
 				}
-				applyItem(ctx, dir, &plan.Items[i], o, r)
+				ictx, span := dir.itemSpan(ctx, "Apply.item")
+				applyItem(ictx, dir, &plan.Items[i], o, r)
+				endItem(span, r.Outcome.String(), r.Err, r.Outcome == ItemFailed)
 				p.add(r)
 				if r.Outcome == ItemFailed && o.StopOnError {
 					stop()

@@ -13,6 +13,8 @@ import (
 	"unicode"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/usermgmt-go/sdk/usermgmt/driver"
 )
@@ -46,6 +48,13 @@ type Directory struct {
 
 	logger *slog.Logger
 	settle time.Duration
+
+	// tracer and metrics are nil unless the options set providers (tp and
+	// mp, read once by NewDirectory).
+	tp      trace.TracerProvider
+	mp      metric.MeterProvider
+	tracer  trace.Tracer
+	metrics *dirMetrics
 }
 
 // DefaultSettleWindow is how long CreateUser keeps looking for a user whose
@@ -97,6 +106,7 @@ func NewDirectory(drv driver.Driver, opts ...DirectoryOption) (*Directory, error
 	case d.settle < 0:
 		return nil, d.input("NewDirectory", "settle window", "must not be negative")
 	}
+	d.initTelemetry()
 	d.updater, _ = drv.(driver.Updater)
 	d.activator, _ = drv.(driver.Activator)
 	d.deleter, _ = drv.(driver.Deleter)
@@ -172,6 +182,16 @@ func (d *Directory) Format(f fmt.State, _ rune) {
 // With Inactive, APIs that cannot create inactive users get a create and
 // then a deactivation.
 func (d *Directory) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
+	if d.tracer == nil {
+		return d.createUser(ctx, in)
+	}
+	ctx, span := d.startSpan(ctx, "Directory.CreateUser")
+	u, err := d.createUser(ctx, in)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) createUser(ctx context.Context, in CreateUserInput) (*User, error) {
 	const op = "CreateUser"
 	if err := d.checkCtx(ctx, op); err != nil {
 		return nil, err
@@ -270,7 +290,12 @@ func mayBeInFlight(err error) bool {
 
 // settleLookup looks the user up; when the create may still be in flight it
 // keeps looking, with growing pauses, until the settle window ends.
-func (d *Directory) settleLookup(ctx context.Context, key string, inFlight bool) (*User, error) {
+func (d *Directory) settleLookup(ctx context.Context, key string, inFlight bool) (_ *User, err error) {
+	if d.tracer != nil {
+		var span trace.Span
+		ctx, span = d.startSpan(ctx, "Directory.settle")
+		defer func() { endSpan(span, err) }()
+	}
 	deadline := time.Now().Add(d.settle)
 	pause := 100 * time.Millisecond
 	for {
@@ -296,6 +321,16 @@ func (d *Directory) settleLookup(ctx context.Context, key string, inFlight bool)
 // GetUser returns the user with the given ID (User.ID), or a
 // *NotFoundError.
 func (d *Directory) GetUser(ctx context.Context, id string) (*User, error) {
+	if d.tracer == nil {
+		return d.getUser(ctx, id)
+	}
+	ctx, span := d.startSpan(ctx, "Directory.GetUser")
+	u, err := d.getUser(ctx, id)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) getUser(ctx context.Context, id string) (*User, error) {
 	const op = "GetUser"
 	if err := d.checkID(ctx, op, id); err != nil {
 		return nil, err
@@ -312,6 +347,16 @@ func (d *Directory) GetUser(ctx context.Context, id string) (*User, error) {
 // search are asked directly; the others are listed until the user turns
 // up.
 func (d *Directory) FindUser(ctx context.Context, key string) (*User, error) {
+	if d.tracer == nil {
+		return d.findUser(ctx, key)
+	}
+	ctx, span := d.startSpan(ctx, "Directory.FindUser")
+	u, err := d.findUser(ctx, key)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) findUser(ctx context.Context, key string) (*User, error) {
 	const op = "FindUser"
 	if err := d.checkCtx(ctx, op); err != nil {
 		return nil, err
@@ -359,6 +404,20 @@ func (d *Directory) naturalKey(u *User) string {
 func (d *Directory) ListUsers(ctx context.Context, opts *ListOptions) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
 		const op = "ListUsers"
+		ctx := ctx // each range over the iterator is its own listing, with its own span
+		if d.tracer != nil {
+			var span trace.Span
+			var failed error
+			ctx, span = d.startSpan(ctx, "Directory."+op)
+			defer func() { endSpan(span, failed) }()
+			inner := yield
+			yield = func(u User, err error) bool {
+				if err != nil {
+					failed = err
+				}
+				return inner(u, err)
+			}
+		}
 		if err := d.checkCtx(ctx, op); err != nil {
 			yield(User{}, err)
 			return
@@ -432,6 +491,16 @@ func (d *Directory) clampPageSize(n int) int {
 // (see Capabilities.UpdateFields) fails with an *UnsupportedError before
 // anything is sent.
 func (d *Directory) UpdateUser(ctx context.Context, id string, in UpdateUserInput) (*User, error) {
+	if d.tracer == nil {
+		return d.updateUser(ctx, id, in)
+	}
+	ctx, span := d.startSpan(ctx, "Directory.UpdateUser")
+	u, err := d.updateUser(ctx, id, in)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) updateUser(ctx context.Context, id string, in UpdateUserInput) (*User, error) {
 	const op = "UpdateUser"
 	if d.updater == nil {
 		return nil, d.unsupported(op, "")
@@ -492,6 +561,16 @@ func (d *Directory) updatable() string {
 
 // SetActive activates or deactivates the user.
 func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*User, error) {
+	if d.tracer == nil {
+		return d.setActive(ctx, id, active)
+	}
+	ctx, span := d.startSpan(ctx, "Directory.SetActive")
+	u, err := d.setActive(ctx, id, active)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) setActive(ctx context.Context, id string, active bool) (*User, error) {
 	const op = "SetActive"
 	if d.activator == nil {
 		return nil, d.unsupported(op, "")
@@ -511,6 +590,16 @@ func (d *Directory) SetActive(ctx context.Context, id string, active bool) (*Use
 // was already deleted (archived, unregistered, or for DeleteMeans
 // "deactivate", deactivated), returns a *NotFoundError on every provider.
 func (d *Directory) DeleteUser(ctx context.Context, id string) error {
+	if d.tracer == nil {
+		return d.deleteUser(ctx, id)
+	}
+	ctx, span := d.startSpan(ctx, "Directory.DeleteUser")
+	err := d.deleteUser(ctx, id)
+	endSpan(span, err)
+	return err
+}
+
+func (d *Directory) deleteUser(ctx context.Context, id string) error {
 	const op = "DeleteUser"
 	if d.deleter == nil {
 		return d.unsupported(op, "")
@@ -528,6 +617,16 @@ func (d *Directory) DeleteUser(ctx context.Context, id string) error {
 // them). An empty roles clears them where the API lets a user hold none
 // (Capabilities.MinRoles).
 func (d *Directory) SetRoles(ctx context.Context, id string, roles []string) (*User, error) {
+	if d.tracer == nil {
+		return d.setRoles(ctx, id, roles)
+	}
+	ctx, span := d.startSpan(ctx, "Directory.SetRoles")
+	u, err := d.setRoles(ctx, id, roles)
+	endSpan(span, err)
+	return u, err
+}
+
+func (d *Directory) setRoles(ctx context.Context, id string, roles []string) (*User, error) {
 	const op = "SetRoles"
 	if d.roles == nil {
 		return nil, d.unsupported(op, "")

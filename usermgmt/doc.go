@@ -102,6 +102,39 @@
 // concurrency, an optional rate limit and a progress callback, reports an
 // outcome per user, and is safe to re-run after a crash.
 //
+// # Observability
+//
+// WithTracerProvider and WithMeterProvider, given to a provider's New,
+// record OpenTelemetry spans and metrics under the instrumentation scope
+// "github.com/usermgmt-go/sdk"; without them nothing is recorded and
+// nothing is spent on it. Each logical call is a client span named
+// "<provider> <operationId>" (e.g. "bss getUserById") with the HTTP
+// semantic conventions' attributes (http.request.method, server.address,
+// server.port, http.response.status_code, error.type) and
+// usermgmt.provider, usermgmt.operation and usermgmt.attempts; each
+// attempt is a child span ("... attempt", with http.request.resend_count),
+// inside which an instrumented *http.Client nests its own; each wait
+// before a retry is a "retry" event with its reason (http_503, timeout,
+// connection_reset, ...), wait and attempt. A provider's NewDirectory
+// passes the providers on, so that each Directory method is a span
+// ("<provider> Directory.CreateUser") above its calls, the look-up that
+// settles a create of unknown outcome is a span of its own
+// ("<provider> Directory.settle"), and a Provision or Apply run is one
+// trace with a child span per user. Failures record only their kind
+// (ErrorKind: not_found, outcome_unknown, 503, ...) as error.type and as
+// the status description, never an error's text: no span, event or metric
+// carries a credential, a password, a body or an id.
+//
+// Metrics: usermgmt.client.call.duration (s, by provider, operation and
+// outcome), usermgmt.client.call.attempts, usermgmt.client.retries (by
+// reason), usermgmt.client.rate_limit.wait (s, Retry-After waits honoured
+// on 429 and 503), usermgmt.client.calls.active, and usermgmt.provision.items
+// and usermgmt.apply.items by outcome.
+//
+// No trace context is sent to a provider's API unless asked for with
+// WithTracePropagation(propagation.TraceContext{}), which adds traceparent
+// (and whatever else the propagator injects) to each attempt's request.
+//
 // # Testing
 //
 // Each provider has a fake in a <provider>test package (syncaritest, ...),

@@ -6,6 +6,10 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Version is the version of this module, sent in the User-Agent header.
@@ -56,6 +60,17 @@ type Options struct {
 	// appear in logs. Every header not on the allow-list is logged as
 	// "[REDACTED]".
 	LogHeaders []string
+	// TracerProvider, when set, records a span for every logical call with
+	// a child span per attempt (see the package documentation,
+	// Observability). Nil (the default) records nothing and costs nothing.
+	TracerProvider trace.TracerProvider
+	// MeterProvider, when set, records the client's metrics. Nil (the
+	// default) records nothing.
+	MeterProvider metric.MeterProvider
+	// Propagator, when set, injects the trace context of each attempt into
+	// its request headers (e.g. traceparent). Nil (the default) sends no
+	// trace context to the provider's API.
+	Propagator propagation.TextMapPropagator
 }
 
 // Option sets one of the Options.
@@ -165,6 +180,38 @@ func WithInsecureHTTP() Option {
 func WithLoggedHeaders(names ...string) Option {
 	return func(o *Options) error {
 		o.LogHeaders = append(o.LogHeaders[:len(o.LogHeaders):len(o.LogHeaders)], names...)
+		return nil
+	}
+}
+
+// WithTracerProvider records OpenTelemetry spans through tp: one span per
+// logical call, named "<provider> <operationId>", with a child span per
+// attempt and a "retry" event per wait. Nil records nothing.
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(o *Options) error {
+		o.TracerProvider = tp
+		return nil
+	}
+}
+
+// WithMeterProvider records OpenTelemetry metrics through mp (call
+// duration, attempts, retries, rate-limit waits, calls in flight). Nil
+// records nothing.
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return func(o *Options) error {
+		o.MeterProvider = mp
+		return nil
+	}
+}
+
+// WithTracePropagation sends the trace context of each attempt to the
+// provider's API in the headers p injects (propagation.TraceContext{}
+// sends traceparent and tracestate). Without it no trace context leaves
+// the process. It needs no tracer provider: without one, the context of
+// the caller's own span is sent.
+func WithTracePropagation(p propagation.TextMapPropagator) Option {
+	return func(o *Options) error {
+		o.Propagator = p
 		return nil
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/time/rate"
 )
 
@@ -102,6 +104,25 @@ type ProvisionResult struct {
 // failed or was skipped; the results say which. When ctx is cancelled the
 // error matches context.Canceled (or the context's cause).
 func Provision(ctx context.Context, dir *Directory, users []CreateUserInput, opts *ProvisionOptions) ([]ProvisionResult, error) {
+	if dir == nil || ctx == nil || dir.tracer == nil && dir.metrics == nil {
+		return provision(ctx, dir, users, opts)
+	}
+	var span trace.Span
+	if dir.tracer != nil {
+		ctx, span = dir.startSpan(ctx, "Provision")
+		span.SetAttributes(attribute.Int("usermgmt.items", len(users)))
+	}
+	results, err := provision(ctx, dir, users, opts)
+	endSpan(span, err)
+	if dir.metrics != nil {
+		for i := range results {
+			dir.countItem(ctx, dir.metrics.provisionItems, results[i].Outcome.String())
+		}
+	}
+	return results, err
+}
+
+func provision(ctx context.Context, dir *Directory, users []CreateUserInput, opts *ProvisionOptions) ([]ProvisionResult, error) {
 	var o ProvisionOptions
 	if opts != nil {
 		o = *opts
@@ -156,7 +177,9 @@ func Provision(ctx context.Context, dir *Directory, users []CreateUserInput, opt
 			defer wg.Done()
 			for i := range work {
 				r := &results[i]
-				provisionOne(ctx, dir, users[i], existing[normKey(r.Key)], &o, gate, r)
+				ictx, span := dir.itemSpan(ctx, "Provision.user")
+				provisionOne(ictx, dir, users[i], existing[normKey(r.Key)], &o, gate, r)
+				endItem(span, r.Outcome.String(), r.Err, r.Outcome == OutcomeFailed)
 				p.add(r.Outcome)
 				if r.Outcome == OutcomeFailed && o.StopOnError {
 					stop()

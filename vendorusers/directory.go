@@ -49,7 +49,7 @@ func NewDirectory(c *Client, cfg DirectoryConfig, opts ...usermgmt.DirectoryOpti
 	if cfg.DefaultRoleID < 0 {
 		return nil, inputError("NewDirectory", "DefaultRoleID", "must be a role id, or 0 for none")
 	}
-	return usermgmt.NewDirectory(&directoryDriver{c: c, cfg: cfg}, append([]usermgmt.DirectoryOption{usermgmt.WithDirectoryLogger(c.t.Logger())}, opts...)...)
+	return usermgmt.NewDirectory(&directoryDriver{c: c, cfg: cfg}, append(c.t.DirectoryOptions(), opts...)...)
 }
 
 // directoryDriver implements usermgmt/driver over a Client.

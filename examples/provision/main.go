@@ -8,6 +8,9 @@
 // first_name, last_name, password. Without -file it provisions the sample in
 // this directory. The provider runs on its in-process fake unless its
 // environment variables are set (see examples/quickstart -help).
+// With -otel it prints the run's OpenTelemetry spans (one trace: the
+// Provision span, a span per user, each call and its attempts) and its
+// metrics as JSON to standard output.
 package main
 
 import (
@@ -23,6 +26,7 @@ import (
 	"time"
 
 	"github.com/usermgmt-go/sdk/examples/internal/cli"
+	"github.com/usermgmt-go/sdk/examples/internal/otelout"
 	"github.com/usermgmt-go/sdk/examples/internal/providers"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -44,6 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	concurrency := fs.Int("concurrency", 8, "users provisioned at once")
 	ratePerSec := fs.Float64("rate", 0, "users started per second at most (0: no limit)")
 	update := fs.Bool("update", false, "update the names and email of users that already exist")
+	withOtel := fs.Bool("otel", false, "print OpenTelemetry spans and metrics to standard output")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -75,7 +80,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "provision:", err)
 		return 1
 	}
-	dir, real, closeFn, err := p.Open(getenv)
+	var opts []usermgmt.Option
+	if *withOtel {
+		o, shutdown, err := otelout.Setup(stdout)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", "provision", err)
+			return 1
+		}
+		defer func() { _ = shutdown(context.Background()) }()
+		opts = o
+	}
+	dir, real, closeFn, err := p.Open(getenv, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, "provision:", err)
 		return 1

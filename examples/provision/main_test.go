@@ -27,6 +27,26 @@ func TestProvisionTheSampleIntoEveryProvider(t *testing.T) {
 	}
 }
 
+// TestProvisionOtel: with -otel the run prints its spans (one trace: the
+// Provision span, a span per user, the calls inside) and its metrics.
+func TestProvisionOtel(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-provider", "bss", "-otel"}, &out, &errOut, func(string) string { return "" }, false)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+	for _, want := range []string{`"Name":"bss Provision"`, `"Name":"bss Provision.user"`, `"Name":"bss Directory.CreateUser"`, `"Name":"bss createUser attempt"`,
+		`"Name":"usermgmt.provision.items"`, `"Name":"usermgmt.client.call.duration"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the -otel output has no %s", want)
+		}
+	}
+	var plain bytes.Buffer
+	if code := run(context.Background(), []string{"-provider", "bss"}, &plain, &errOut, func(string) string { return "" }, false); code != 0 || strings.Contains(plain.String(), `"Name"`) {
+		t.Errorf("exit %d; without -otel the output has spans: %s", code, plain.String())
+	}
+}
+
 func TestReadCSV(t *testing.T) {
 	users, err := readCSV(strings.NewReader("email, name\n a@x.io , Ada Lovelace\nb@x.io,\n"))
 	if err != nil {

@@ -9,6 +9,8 @@
 // generated and printed at start. Requests are logged as JSON on stderr,
 // without tokens or passwords. GET /healthz answers without a token.
 // SIGINT or SIGTERM stops it gracefully.
+// With -otel it prints the OpenTelemetry spans of the calls it makes and,
+// when it stops, its metrics as JSON to standard output.
 package main
 
 import (
@@ -27,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/usermgmt-go/sdk/examples/internal/otelout"
 	"github.com/usermgmt-go/sdk/examples/internal/providers"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/scim"
@@ -47,6 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	certFile := fs.String("tls-cert", "", "TLS certificate file (PEM); with -tls-key, serve HTTPS")
 	keyFile := fs.String("tls-key", "", "TLS private key file (PEM)")
+	withOtel := fs.Bool("otel", false, "print OpenTelemetry spans and metrics to standard output")
 	fs.Usage = func() { usage(fs, stderr) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -69,7 +73,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	dir, real, closeFn, err := p.Open(getenv)
+	var opts []usermgmt.Option
+	if *withOtel {
+		o, shutdown, err := otelout.Setup(stdout)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", "scimbridge", err)
+			return 1
+		}
+		defer func() { _ = shutdown(context.Background()) }()
+		opts = o
+	}
+	dir, real, closeFn, err := p.Open(getenv, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "scimbridge: %s: %v\n", p.Name, err)
 		return 1

@@ -46,7 +46,39 @@ func (l *lockedBuffer) String() string {
 // loopback port, provisions a user through it with plain HTTP requests,
 // and stops it as a signal would.
 func TestBridgeProvisionsAUser(t *testing.T) {
-	const token = "example-token-0123456789abcdef"
+	out, logs := runBridge(t)
+	if !strings.Contains(logs, `"msg":"scim request"`) || !strings.Contains(logs, `"status":201`) {
+		t.Errorf("request logs: %s", logs)
+	}
+	if strings.Contains(out, "Directory.CreateUser") {
+		t.Errorf("spans printed without -otel: %s", out)
+	}
+}
+
+// TestBridgeOtel: with -otel the bridge prints the spans of the calls it
+// made and its metrics, without the token or the password.
+func TestBridgeOtel(t *testing.T) {
+	out, _ := runBridge(t, "-otel")
+	for _, want := range []string{`"Name":"bss Directory.CreateUser"`, `"Name":"bss createUser"`, `"Name":"bss createUser attempt"`, `"Name":"usermgmt.client.call.duration"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the -otel output has no %s", want)
+		}
+	}
+	for _, secret := range []string{bridgeToken, "Cobol-1959-secret"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the -otel output contains %q", secret)
+		}
+	}
+}
+
+const bridgeToken = "example-token-0123456789abcdef"
+
+// runBridge starts the bridge on the bss fake with extra flags, on a free
+// loopback port, provisions a user through it with plain HTTP requests,
+// stops it as a signal would, and returns its standard output (the banner
+// aside) and its logs.
+func runBridge(t *testing.T, extra ...string) (stdout, logs string) {
+	const token = bridgeToken
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	outR, outW := io.Pipe()
@@ -54,16 +86,21 @@ func TestBridgeProvisionsAUser(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		defer outW.Close()
-		done <- run(ctx, []string{"-provider", "bss", "-addr", "127.0.0.1:0"}, outW, &stderr,
+		done <- run(ctx, append([]string{"-provider", "bss", "-addr", "127.0.0.1:0"}, extra...), outW, &stderr,
 			func(k string) string { return map[string]string{"SCIM_TOKEN": token}[k] })
 	}()
 	lines := bufio.NewScanner(outR)
+	lines.Buffer(nil, 16<<20) // -otel writes all metrics on one line
 	if !lines.Scan() {
 		t.Fatalf("no banner; stderr: %s", stderr.String())
 	}
 	banner := lines.Text()
+	var rest lockedBuffer
+	drained := make(chan struct{})
 	go func() {
-		for lines.Scan() { // drain
+		defer close(drained)
+		for lines.Scan() {
+			rest.Write(append(lines.Bytes(), '\n'))
 		}
 	}()
 	i := strings.Index(banner, "http://")
@@ -119,15 +156,14 @@ func TestBridgeProvisionsAUser(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the bridge did not stop")
 	}
-	logs := stderr.String()
-	if !strings.Contains(logs, `"msg":"scim request"`) || !strings.Contains(logs, `"status":201`) {
-		t.Errorf("request logs: %s", logs)
-	}
+	<-drained
+	logs = stderr.String()
 	for _, secret := range []string{token, "Cobol-1959-secret"} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the logs contain %q", secret)
 		}
 	}
+	return rest.String(), logs
 }
 
 func TestBridgeFlags(t *testing.T) {

@@ -23,6 +23,12 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
@@ -82,10 +88,17 @@ type harness struct {
 	runs     int
 	failures int // runs that returned an error
 	n        atomic.Int64
+	// spans and metrics record the OpenTelemetry output of every client.
+	spans   *tracetest.SpanRecorder
+	tp      *sdktrace.TracerProvider
+	metrics *sdkmetric.ManualReader
+	mp      *sdkmetric.MeterProvider
 }
 
 func newHarness(t *testing.T, canaries ...string) *harness {
-	h := &harness{t: t}
+	h := &harness{t: t, spans: tracetest.NewSpanRecorder(), metrics: sdkmetric.NewManualReader()}
+	h.tp = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(h.spans))
+	h.mp = sdkmetric.NewMeterProvider(sdkmetric.WithReader(h.metrics))
 	for _, c := range canaries {
 		h.addCanary(c)
 	}
@@ -117,6 +130,9 @@ func (h *harness) options(extra ...usermgmt.Option) []usermgmt.Option {
 	return append([]usermgmt.Option{
 		usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
 		usermgmt.WithLogger(logger),
+		usermgmt.WithTracerProvider(h.tp),
+		usermgmt.WithMeterProvider(h.mp),
+		usermgmt.WithTracePropagation(propagation.TraceContext{}),
 	}, extra...)
 }
 
@@ -249,8 +265,10 @@ func unescapePercent(s string) string {
 	return b.String()
 }
 
-// checkLogs checks both log outputs, and that logging was on at all.
+// checkLogs checks both log outputs, and that logging was on at all, then
+// the spans and metrics recorded (see checkTelemetry).
 func (h *harness) checkLogs() {
+	h.checkTelemetry()
 	for name, b := range map[string]*syncBuffer{"text log": &h.text, "JSON log": &h.json} {
 		out := b.String()
 		h.check(name, out)
@@ -519,3 +537,51 @@ func must[T any](v T, err error) T {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// checkTelemetry checks every span (name, attributes, events and their
+// attributes, status description, links) and every metric data point's
+// attributes for canaries, in JSON and as attribute values print, and
+// that spans and metrics were recorded at all.
+func (h *harness) checkTelemetry() {
+	spans := h.spans.Ended()
+	if len(spans) == 0 {
+		h.t.Error("no spans were recorded: the telemetry check would prove nothing")
+	}
+	events := 0
+	var text strings.Builder
+	for _, s := range spans {
+		fmt.Fprintf(&text, "%s %s %s\n", s.Name(), s.Status().Description, s.InstrumentationScope().Name)
+		for _, a := range s.Attributes() {
+			fmt.Fprintf(&text, "%s=%s\n", a.Key, a.Value.String())
+		}
+		for _, e := range s.Events() {
+			events++
+			fmt.Fprintf(&text, "event %s\n", e.Name)
+			for _, a := range e.Attributes {
+				fmt.Fprintf(&text, "%s=%s\n", a.Key, a.Value.String())
+			}
+		}
+	}
+	if events == 0 {
+		h.t.Error("no span events (retries) were recorded: the telemetry check would prove nothing")
+	}
+	h.check("span attributes", text.String())
+	js, err := json.Marshal(tracetest.SpanStubsFromReadOnlySpans(spans))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.check("spans as JSON", string(js))
+
+	var rm metricdata.ResourceMetrics
+	if err := h.metrics.Collect(context.Background(), &rm); err != nil {
+		h.t.Fatal(err)
+	}
+	if len(rm.ScopeMetrics) == 0 {
+		h.t.Error("no metrics were recorded: the telemetry check would prove nothing")
+	}
+	js, err = json.Marshal(rm.ScopeMetrics)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.check("metrics as JSON", string(js))
+}

@@ -47,7 +47,7 @@ func (c *Client) logAttempt(ctx context.Context, cl *call, resp *http.Response, 
 		slog.String("operation", cl.op),
 		slog.String("method", cl.method),
 		slog.String("path", redact(path, false, lists...)),
-		slog.Int("attempt", cl.attempts),
+		slog.Int("attempt", int(cl.attempts)),
 	)
 	if err != nil {
 		attrs = append(attrs, slog.String("error", redact(unwrapURLError(err).Error(), false, lists...)))

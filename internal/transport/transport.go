@@ -82,6 +82,9 @@ type Client struct {
 	// which fmt answers by dumping the struct) can show them.
 	secrets *secretList
 	wait    func(time.Duration) time.Duration
+	// tel is nil unless the options set a tracer provider, a meter
+	// provider or a propagator.
+	tel *telemetry
 }
 
 // secretList holds the secrets a Client was configured with, and their
@@ -126,6 +129,7 @@ func New(cfg Config) *Client {
 		logged:    map[string]bool{},
 		secrets:   &secretList{},
 		wait:      cfg.Wait,
+		tel:       newTelemetry(o),
 	}
 	if o.UserAgent != "" {
 		c.userAgent += " " + o.UserAgent
@@ -145,7 +149,7 @@ func New(cfg Config) *Client {
 	}
 	c.secrets.patterns = compile(c.secrets.values)
 	c.rc = &retryablehttp.Client{
-		HTTPClient: keepIdleConnections(hc),
+		HTTPClient: keepIdleConnections(hc, c),
 		Logger:     nil, // go-retryablehttp's own logging writes URLs to stderr; we log ourselves
 		// checkRetry decides, counts attempts, logs and waits: it alone
 		// sees the call, the answer and the wire count together.
@@ -188,20 +192,33 @@ func refuseOtherHost(req *http.Request, via []*http.Request) error {
 // or is cancelled, which would drop the idle connections of every other
 // call sharing the pool (the caller's whole *http.Client, or every worker
 // of a bulk run).
-func keepIdleConnections(hc *http.Client) *http.Client {
+//
+// When c traces or propagates trace context, each request it sends also
+// carries the span of its attempt (see attemptRequest).
+func keepIdleConnections(hc *http.Client, c *Client) *http.Client {
 	cp := *hc
 	rt := hc.Transport
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	cp.Transport = roundTripOnly{rt}
+	r := roundTripOnly{rt: rt}
+	if c.tel != nil && (c.tel.tracer != nil || c.tel.prop != nil) {
+		r.c = c
+	}
+	cp.Transport = r
 	return &cp
 }
 
 // roundTripOnly hides every method of a RoundTripper but RoundTrip.
-type roundTripOnly struct{ rt http.RoundTripper }
+type roundTripOnly struct {
+	rt http.RoundTripper
+	c  *Client // set when requests carry their attempt's span
+}
 
 func (r roundTripOnly) RoundTrip(req *http.Request) (*http.Response, error) {
+	if r.c != nil {
+		req = r.c.attemptRequest(req)
+	}
 	return r.rt.RoundTrip(req)
 }
 
@@ -263,17 +280,20 @@ type call struct {
 	// it sent (see AddSecrets and recordSecrets).
 	secrets *secretSet
 	// set by the transport while the call runs
-	method       string
-	path         string      // the URL path, for the log
-	header       http.Header // the request's headers, for the log
-	idempotent   bool
-	maybeApplied bool
+	method string
+	path   string      // the URL path, for the log
+	header http.Header // the request's headers, for the log
 	// attempts counts the attempts checkRetry has seen; wire counts the
 	// requests net/http resent on its own within them (see wireCount).
-	attempts int
-	wire     *wireCount
+	// (An int32 beside the two bools: the struct stays within 128 bytes.)
+	attempts     int32
+	idempotent   bool
+	maybeApplied bool
+	wire         *wireCount
 	// attemptStart is when the current attempt began.
 	attemptStart time.Time
+	// tel is the call's telemetry, nil when the client records none.
+	tel *callTel
 }
 
 // changesState reports whether the call may change state on the server:
@@ -486,6 +506,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 	}
+	if c.tel != nil {
+		ctx = c.startCall(ctx, cl, req)
+	}
 	req = req.WithContext(ctx)
 	if req.Header.Get("User-Agent") == "" {
 		req.Header["User-Agent"] = c.uaHeader
@@ -493,9 +516,16 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
+		err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
+		if cl.tel != nil {
+			c.endCall(ctx, cl, nil, err)
+		}
+		return nil, err
 	}
 	cl.attemptStart = time.Now()
+	if cl.tel != nil {
+		c.startAttempt(ctx, cl)
+	}
 	resp, err := c.rc.Do(rreq)
 	if err != nil {
 		if resp != nil {
@@ -513,9 +543,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			err = &scrubbedError{msg: clean, err: err}
 		}
 		if cl.maybeApplied && cl.changesState() {
-			return nil, &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: cl.op, Err: err}
+			err = &usermgmt.OutcomeUnknownError{Provider: c.provider, Operation: cl.op, Err: err}
+		}
+		if cl.tel != nil {
+			c.endCall(ctx, cl, nil, err)
 		}
 		return nil, err
+	}
+	if cl.tel != nil {
+		c.endCall(ctx, cl, resp, nil)
 	}
 	resp.Body = &limitedBody{rc: resp.Body, left: c.maxBody, max: c.maxBody, cancel: cancel}
 	return resp, nil
@@ -610,10 +646,16 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	var wait time.Duration
 	if retry {
-		wait = c.backoff(c.policy.BaseDelay, c.policy.MaxDelay, cl.attempts-1, resp)
+		wait = c.backoff(c.policy.BaseDelay, c.policy.MaxDelay, int(cl.attempts)-1, resp)
 	}
 	if c.logger != nil {
 		c.logAttempt(ctx, cl, resp, err, retry, wait)
+	}
+	if cl.tel != nil {
+		endAttempt(cl, resp, err)
+		if retry {
+			c.retried(ctx, cl, resp, err, wait)
+		}
 	}
 	if !retry {
 		return false, stop
@@ -638,6 +680,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if cl.wire != nil {
 		cl.wire.next()
 	}
+	if cl.tel != nil {
+		c.startAttempt(ctx, cl)
+	}
 	return true, nil
 }
 
@@ -645,9 +690,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 // the resends net/http made within them.
 func (c *call) sent() int {
 	if c.wire == nil {
-		return c.attempts
+		return int(c.attempts)
 	}
-	return c.attempts + int(c.wire.replays.Load())
+	return int(c.attempts) + int(c.wire.replays.Load())
 }
 
 // ErrAttemptsSpent is wrapped by the error of a call whose connections kept

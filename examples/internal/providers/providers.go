@@ -26,8 +26,8 @@ type Provider struct {
 	// Env lists the variables that point the provider at its real API.
 	Env []EnvVar
 	// Open returns the directory, whether it is the real API, and a
-	// function that releases what it started.
-	Open func(getenv func(string) string) (dir *usermgmt.Directory, real bool, closeFn func(), err error)
+	// function that releases what it started. opts go to the client.
+	Open func(getenv func(string) string, opts ...usermgmt.Option) (dir *usermgmt.Directory, real bool, closeFn func(), err error)
 }
 
 // EnvVar is one environment variable a provider reads.
@@ -47,14 +47,14 @@ func List() []Provider {
 				{"SYNCARI_INSTANCE_ID", "instance to run against (syncariId)", true},
 				{"SYNCARI_BASE_URL", "API base URL (default " + syncari.DefaultBaseURL + ")", false},
 			},
-			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string, opts ...usermgmt.Option) (*usermgmt.Directory, bool, func(), error) {
 				if getenv("SYNCARI_CLIENT_ID") != "" {
 					c, err := syncari.New(syncari.Config{
 						BaseURL:      getenv("SYNCARI_BASE_URL"),
 						ClientID:     getenv("SYNCARI_CLIENT_ID"),
 						ClientSecret: usermgmt.Secret(getenv("SYNCARI_CLIENT_SECRET")),
 						InstanceID:   getenv("SYNCARI_INSTANCE_ID"),
-					})
+					}, opts...)
 					if err != nil {
 						return nil, true, nil, err
 					}
@@ -62,7 +62,7 @@ func List() []Provider {
 					return d, true, func() {}, err
 				}
 				srv := syncaritest.NewServer()
-				c, err := syncari.New(srv.Config())
+				c, err := syncari.New(srv.Config(), opts...)
 				if err != nil {
 					srv.Close()
 					return nil, false, nil, err
@@ -84,7 +84,7 @@ func List() []Provider {
 				{"DBSYNC_ENV", "environment: production or staging", true},
 				{"DBSYNC_VERSION", "version (default appcenter-2-2)", false},
 			},
-			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string, opts ...usermgmt.Option) (*usermgmt.Directory, bool, func(), error) {
 				cfg := dbsync.Config{
 					Environment: getenv("DBSYNC_ENV"), Version: getenv("DBSYNC_VERSION"),
 					PartnerAppKey: usermgmt.Secret(getenv("DBSYNC_PARTNER_APP_KEY")), PartnerAppToken: usermgmt.Secret(getenv("DBSYNC_PARTNER_APP_TOKEN")),
@@ -94,7 +94,7 @@ func List() []Provider {
 					srv := dbsynctest.NewServer()
 					cfg, company, closeFn = srv.Config(), "Example Co", srv.Close
 				}
-				c, err := dbsync.New(cfg)
+				c, err := dbsync.New(cfg, opts...)
 				if err != nil {
 					closeFn()
 					return nil, real, nil, err
@@ -115,7 +115,7 @@ func List() []Provider {
 				{"REVIVE_PASSWORD", "HTTP Basic password", true},
 				{"REVIVE_ACCOUNT_ID", "account the users are created in and listed from", true},
 			},
-			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string, opts ...usermgmt.Option) (*usermgmt.Directory, bool, func(), error) {
 				cfg := genericusr.Config{BaseURL: getenv("REVIVE_BASE_URL"), Username: getenv("REVIVE_USERNAME"), Password: usermgmt.Secret(getenv("REVIVE_PASSWORD"))}
 				account, closeFn, real := int64(0), func() {}, cfg.BaseURL != ""
 				if real {
@@ -128,7 +128,7 @@ func List() []Provider {
 					srv := genericusrtest.NewServer()
 					cfg, account, closeFn = srv.Config(), genericusrtest.AccountID, srv.Close
 				}
-				c, err := genericusr.New(cfg)
+				c, err := genericusr.New(cfg, opts...)
 				if err != nil {
 					closeFn()
 					return nil, real, nil, err
@@ -148,13 +148,13 @@ func List() []Provider {
 				{"GUARDANT_ROLE_ID", "role id given to the users created (e.g. 5, Developer)", true},
 				{"GUARDANT_BASE_URL", "API base URL (default " + vendorusers.DefaultBaseURL + ")", false},
 			},
-			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string, opts ...usermgmt.Option) (*usermgmt.Directory, bool, func(), error) {
 				if getenv("GUARDANT_TOKEN") != "" {
 					role, err := strconv.ParseInt(getenv("GUARDANT_ROLE_ID"), 10, 64)
 					if err != nil {
 						return nil, true, nil, fmt.Errorf("GUARDANT_ROLE_ID: %w", err)
 					}
-					c, err := vendorusers.New(vendorusers.Config{BaseURL: getenv("GUARDANT_BASE_URL"), Token: usermgmt.Secret(getenv("GUARDANT_TOKEN"))})
+					c, err := vendorusers.New(vendorusers.Config{BaseURL: getenv("GUARDANT_BASE_URL"), Token: usermgmt.Secret(getenv("GUARDANT_TOKEN"))}, opts...)
 					if err != nil {
 						return nil, true, nil, err
 					}
@@ -162,7 +162,7 @@ func List() []Provider {
 					return d, true, func() {}, err
 				}
 				srv := vendoruserstest.NewServer()
-				c, err := vendorusers.New(srv.Config())
+				c, err := vendorusers.New(srv.Config(), opts...)
 				if err != nil {
 					srv.Close()
 					return nil, false, nil, err
@@ -181,14 +181,14 @@ func List() []Provider {
 				{"BSS_BASE_URL", "customer-specific base URL of the BSS API", true},
 				{"BSS_API_KEY", "API key, sent as Authorization: Apikey <key>", true},
 			},
-			Open: func(getenv func(string) string) (*usermgmt.Directory, bool, func(), error) {
+			Open: func(getenv func(string) string, opts ...usermgmt.Option) (*usermgmt.Directory, bool, func(), error) {
 				cfg := bss.Config{BaseURL: getenv("BSS_BASE_URL"), APIKey: usermgmt.Secret(getenv("BSS_API_KEY"))}
 				closeFn, real := func() {}, cfg.BaseURL != ""
 				if !real {
 					srv := bsstest.NewServer()
 					cfg, closeFn = srv.Config(), srv.Close
 				}
-				c, err := bss.New(cfg)
+				c, err := bss.New(cfg, opts...)
 				if err != nil {
 					closeFn()
 					return nil, real, nil, err
