@@ -14,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -170,7 +169,7 @@ func canaryForms(c string) []string {
 	jsonHTML, _ := json.Marshal(c)
 	var forms []string
 	for _, f := range []string{c, jsonPlain[1 : len(jsonPlain)-1], string(jsonHTML[1 : len(jsonHTML)-1]), url.QueryEscape(c)} {
-		f = strings.ToLower(f)
+		f = lower(f)
 		if !slices.Contains(forms, f) {
 			forms = append(forms, f)
 		}
@@ -181,8 +180,42 @@ func canaryForms(c string) []string {
 // view is a text decoded one way.
 type view struct{ name, text string }
 
-// base64Run matches text that may be base64, in either alphabet.
-var base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{8,}`)
+// base64Runs returns the runs of 8 or more characters of text that may be
+// base64, in either alphabet.
+func base64Runs(text string) []string {
+	var runs []string
+	start := -1
+	for i := 0; i <= len(text); i++ {
+		if i < len(text) && isBase64Char(text[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= 8 {
+			runs = append(runs, text[start:i])
+		}
+		start = -1
+	}
+	return runs
+}
+
+func isBase64Char(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '_' || c == '-'
+}
+
+// lower lower-cases the ASCII letters of s, which is all the canaries
+// hold, leaving other bytes as they are (cheaper than strings.ToLower on
+// long texts with a few non-ASCII runes).
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
 
 // decodings returns text lower-cased, and lower-cased after undoing each
 // encoding a server may echo a value in: JSON escapes, HTML character
@@ -191,13 +224,13 @@ var base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{8,}`)
 // encoding the canaries, so that it shares no logic with the scrubber.
 func decodings(text string) []view {
 	views := []view{
-		{"as it is", strings.ToLower(text)},
-		{"JSON-escaped", strings.ToLower(unescapeJSON(text))},
-		{"HTML-escaped", strings.ToLower(html.UnescapeString(text))},
-		{"percent-encoded", strings.ToLower(unescapePercent(text))},
+		{"as it is", lower(text)},
+		{"JSON-escaped", lower(unescapeJSON(text))},
+		{"HTML-escaped", lower(html.UnescapeString(text))},
+		{"percent-encoded", lower(unescapePercent(text))},
 	}
 	var b64 strings.Builder
-	for _, run := range base64Run.FindAllString(text, -1) {
+	for _, run := range base64Runs(text) {
 		for off := range 4 {
 			r := run[min(off, len(run)):]
 			if len(r)%4 == 1 {
@@ -211,7 +244,7 @@ func decodings(text string) []view {
 			}
 		}
 	}
-	return append(views, view{"base64", strings.ToLower(b64.String())})
+	return append(views, view{"base64", lower(b64.String())})
 }
 
 // unescapeJSON undoes JSON string escapes wherever they are, leaving
