@@ -792,7 +792,10 @@ func (d *Directory) input(op, field, reason string) error {
 }
 
 func (d *Directory) checkCtx(ctx context.Context, op string) error {
-	if ctx == nil {
+	switch {
+	case d == nil || d.drv == nil:
+		return &InputError{Provider: "usermgmt", Operation: op, Field: "Directory", Reason: "is not usable: build it with a provider's NewDirectory or usermgmt.NewDirectory"}
+	case ctx == nil:
 		return d.input(op, "ctx", "must not be nil (use context.Background())")
 	}
 	return nil

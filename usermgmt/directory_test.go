@@ -370,3 +370,25 @@ func TestNewDirectoryRefusesBadDrivers(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroDirectoryIsAnError: a Directory not built by NewDirectory fails
+// clearly instead of panicking.
+func TestZeroDirectoryIsAnError(t *testing.T) {
+	t.Parallel()
+	var d usermgmt.Directory
+	ctx := context.Background()
+	if _, err := d.CreateUser(ctx, usermgmt.CreateUserInput{Email: "ada@example.com"}); !errors.Is(err, usermgmt.ErrInvalidInput) {
+		t.Errorf("CreateUser = %v", err)
+	}
+	if _, err := d.GetUser(ctx, "1"); !errors.Is(err, usermgmt.ErrInvalidInput) {
+		t.Errorf("GetUser = %v", err)
+	}
+	if _, err := d.FindUser(ctx, "ada"); !errors.Is(err, usermgmt.ErrInvalidInput) {
+		t.Errorf("FindUser = %v", err)
+	}
+	for _, err := range d.ListUsers(ctx, nil) {
+		if !errors.Is(err, usermgmt.ErrInvalidInput) {
+			t.Errorf("ListUsers = %v", err)
+		}
+	}
+}
