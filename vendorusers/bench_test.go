@@ -347,7 +347,11 @@ func appendUser(b []byte, id int64) []byte {
 // largest heap (peak-heap-B: live plus everything allocated during one
 // page) and the largest live heap (peak-live-B) at any page boundary.
 func BenchmarkIterate(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	sizes := []int{10_000, 100_000}
+	if testing.Short() { // CI runs each benchmark once to keep it working: smaller listings do
+		sizes = []int{1_000, 10_000}
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			srv := newPageServer(b, n)
 			base, _, c, dir := benchClients(b, srv.Server)
@@ -526,10 +530,10 @@ func (s *slowServer) reset() {
 // connections opened.
 func (s *slowServer) report(b *testing.B, elapsed time.Duration, bound float64) {
 	n := s.creates.Load()
-	if n != bulkUsers {
-		b.Fatalf("%d creates, want %d", n, bulkUsers)
+	if n != int64(bulkUsers()) {
+		b.Fatalf("%d creates, want %d", n, bulkUsers())
 	}
-	rate := bulkUsers / elapsed.Seconds()
+	rate := float64(bulkUsers()) / elapsed.Seconds()
 	b.ReportMetric(rate, "users/s")
 	b.ReportMetric(rate/bound, "of-bound")
 	b.ReportMetric(float64(s.held.Load())/float64(n)/1e6, "held-ms")
@@ -544,10 +548,17 @@ func provisionInputs(n int) []usermgmt.CreateUserInput {
 	return in
 }
 
-// Bulk provisioning: 2,000 users against a server that takes 20 ms per
-// request. Run with -benchtime=1x: one op provisions every user.
+// Bulk provisioning: 2,000 users (200 with -short, as CI runs it to keep it
+// working) against a server that takes 20 ms per request. Run with
+// -benchtime=1x: one op provisions every user.
+func bulkUsers() int {
+	if testing.Short() {
+		return 200
+	}
+	return 2000
+}
+
 const (
-	bulkUsers       = 2000
 	bulkLatency     = 20 * time.Millisecond
 	bulkConcurrency = 32
 	bulkRate        = 200
@@ -564,7 +575,7 @@ func BenchmarkProvision(b *testing.B) {
 		srv := newSlowServer(b, bulkLatency)
 		hc := benchkit.HTTPClient(b)
 		base := &baseline{hc: hc, base: srv.URL}
-		in := provisionInputs(bulkUsers)
+		in := provisionInputs(bulkUsers())
 		for b.Loop() {
 			srv.reset()
 			start := time.Now()
@@ -601,7 +612,7 @@ func BenchmarkProvision(b *testing.B) {
 	b.Run("concurrency=32/facade", func(b *testing.B) {
 		srv := newSlowServer(b, bulkLatency)
 		_, _, _, dir := benchClients(b, srv.Server)
-		in := provisionInputs(bulkUsers)
+		in := provisionInputs(bulkUsers())
 		for b.Loop() {
 			srv.reset()
 			start := time.Now()
@@ -616,7 +627,7 @@ func BenchmarkProvision(b *testing.B) {
 	b.Run("rate=200/facade", func(b *testing.B) {
 		srv := newSlowServer(b, bulkLatency)
 		_, _, _, dir := benchClients(b, srv.Server)
-		in := provisionInputs(bulkUsers)
+		in := provisionInputs(bulkUsers())
 		for b.Loop() {
 			srv.reset()
 			start := time.Now()
@@ -625,8 +636,8 @@ func BenchmarkProvision(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if n := srv.creates.Load(); n != bulkUsers {
-				b.Fatalf("%d creates, want %d", n, bulkUsers)
+			if n := srv.creates.Load(); n != int64(bulkUsers()) {
+				b.Fatalf("%d creates, want %d", n, bulkUsers())
 			}
 			starts := srv.starts // each create's arrival at the server
 			first, last := starts[0], starts[0]
@@ -636,7 +647,7 @@ func BenchmarkProvision(b *testing.B) {
 			// The first start needs no token: n starts span n-1 intervals.
 			b.ReportMetric(float64(len(starts)-1)/last.Sub(first).Seconds(), "starts/s")
 			b.ReportMetric(float64(benchkit.MaxInWindow(starts, time.Second)), "max-starts-in-1s")
-			b.ReportMetric(bulkUsers/elapsed.Seconds(), "users/s")
+			b.ReportMetric(float64(bulkUsers())/elapsed.Seconds(), "users/s")
 			b.ReportMetric(float64(srv.conns.Load()), "conns")
 		}
 	})
