@@ -47,7 +47,7 @@ func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 		return nil, err
 	}
 	type answer struct {
-		Roles []checkedRole `json:"roles"`
+		Roles []wire.Role `json:"roles"`
 		errorBody
 	}
 	a, err := transport.DecodeJSON[answer](c.t, ctx, resp, readError)
@@ -59,10 +59,10 @@ func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 	}
 	out := make([]Role, len(a.Roles))
 	for i := range a.Roles {
-		if m := a.Roles[i].missing; len(m) > 0 {
+		if m := roleMissing(&a.Roles[i]); len(m) > 0 {
 			return nil, c.incomplete(ctx, resp, false, prefixed(fmt.Sprintf("roles[%d].", i), m)...)
 		}
-		out[i] = roleFromWire(&a.Roles[i].w)
+		out[i] = roleFromWire(&a.Roles[i])
 	}
 	return out, nil
 }

@@ -193,7 +193,7 @@ func TestHollowAnswersAreNotSuccess(t *testing.T) {
 			wrap(strings.Replace(item, `"nameeng":"Developer"`, `"name":"Developer"`, 1)): "nameeng",
 		}
 		if o.element != "roles" {
-			bodies[wrap(strings.Replace(item, `"archived":false,`, ``, 1))] = "userdetails.archived"
+			bodies[wrap(strings.Replace(item, `"role":{"_id":5,`, `"role":{"id":5,`, 1))] = "userdetails.role._id"
 		}
 		for body, missing := range bodies {
 			t.Run(o.op+" "+body, func(t *testing.T) {

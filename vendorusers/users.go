@@ -169,7 +169,7 @@ func (c *Client) listUsersPage(ctx context.Context, op string, p *wire.GetUsersP
 		return nil, err
 	}
 	type answer struct {
-		Users []checkedUser `json:"users"`
+		Users []wire.User `json:"users"`
 		errorBody
 	}
 	a, err := transport.DecodeJSON[answer](c.t, ctx, resp, readError)
@@ -181,10 +181,10 @@ func (c *Client) listUsersPage(ctx context.Context, op string, p *wire.GetUsersP
 	}
 	out := make([]User, len(a.Users))
 	for i := range a.Users {
-		if m := a.Users[i].missing; len(m) > 0 {
+		if m := userMissing(&a.Users[i]); len(m) > 0 {
 			return nil, c.incomplete(ctx, resp, false, prefixed(fmt.Sprintf("users[%d].", i), m)...)
 		}
-		out[i] = userFromWire(&a.Users[i].w)
+		out[i] = userFromWire(&a.Users[i])
 	}
 	return out, nil
 }
@@ -415,7 +415,7 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error, chang
 		return nil, err
 	}
 	type answer struct {
-		User *checkedUser `json:"user"`
+		User *wire.User `json:"user"`
 		errorBody
 	}
 	a, err := transport.DecodeJSON[answer](c.t, ctx, resp, readError)
@@ -425,55 +425,45 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error, chang
 	if a.User == nil {
 		return nil, c.bodyError(ctx, resp, &a.errorBody, changes, "user")
 	}
-	if m := a.User.missing; len(m) > 0 {
+	if m := userMissing(a.User); len(m) > 0 {
 		return nil, c.incomplete(ctx, resp, changes, prefixed("user.", m)...)
 	}
-	u := userFromWire(&a.User.w)
+	u := userFromWire(a.User)
 	return &u, nil
 }
 
-// checkedUser is a returned user with the required members it lacks.
-type checkedUser struct {
-	w       wire.User
-	missing []string
+// userMissing returns the members without which a returned user is hollow:
+// what identifies it (_id, email) and its role (_id, nameeng). A member
+// that is absent, null or empty decodes as its zero value, which no real
+// user has (ids are positive, addresses and role names not empty), so the
+// check costs nothing beyond the decoding. The spec's other required
+// members come from the samples alone (Assumed): an answer lacking one is
+// still taken.
+func userMissing(u *wire.User) []string {
+	var missing []string
+	if u.ID <= 0 {
+		missing = append(missing, "_id")
+	}
+	if u.Email == "" {
+		missing = append(missing, "email")
+	}
+	for _, m := range roleMissing(&u.UserDetails.Role) {
+		missing = append(missing, "userdetails.role."+m)
+	}
+	return missing
 }
 
-// UnmarshalJSON decodes the user and notes the required members it lacks
-// (e.g. "userdetails.role.nameeng").
-func (u *checkedUser) UnmarshalJSON(b []byte) error {
-	if err := json.Unmarshal(b, &u.w); err != nil {
-		return err
+// roleMissing returns the members without which a returned role is
+// hollow, as userMissing does.
+func roleMissing(r *wire.Role) []string {
+	var missing []string
+	if r.ID <= 0 {
+		missing = append(missing, "_id")
 	}
-	var top struct {
-		Details json.RawMessage `json:"userdetails"`
+	if r.NameEng == "" {
+		missing = append(missing, "nameeng")
 	}
-	var details struct {
-		Role json.RawMessage `json:"role"`
-	}
-	_ = json.Unmarshal(b, &top) // b decoded above, so it is an object
-	u.missing = missingMembers(b, "", userRequired)
-	if !isNull(top.Details) {
-		u.missing = append(u.missing, missingMembers(top.Details, "userdetails.", detailsRequired)...)
-		if json.Unmarshal(top.Details, &details) == nil && !isNull(details.Role) {
-			u.missing = append(u.missing, missingMembers(details.Role, "userdetails.role.", roleRequired)...)
-		}
-	}
-	return nil
-}
-
-// checkedRole is a returned role with the required members it lacks.
-type checkedRole struct {
-	w       wire.Role
-	missing []string
-}
-
-// UnmarshalJSON decodes the role and notes the required members it lacks.
-func (r *checkedRole) UnmarshalJSON(b []byte) error {
-	if err := json.Unmarshal(b, &r.w); err != nil {
-		return err
-	}
-	r.missing = missingMembers(b, "", roleRequired)
-	return nil
+	return missing
 }
 
 func prefixed(prefix string, names []string) []string {
@@ -482,37 +472,6 @@ func prefixed(prefix string, names []string) []string {
 		out[i] = prefix + n
 	}
 	return out
-}
-
-// The members without which a returned user, its details or a role is
-// hollow: what identifies it and what the SDK decides on (whether it is
-// archived, its role). The spec's other required members come from the
-// samples alone (Assumed), so an answer that lacks one is still taken.
-var (
-	userRequired    = []string{"_id", "email", "userdetails"}
-	detailsRequired = []string{"archived", "role"}
-	roleRequired    = []string{"_id", "nameeng"}
-)
-
-// missingMembers returns the members of required that the JSON object raw
-// lacks or has as null, each prefixed with prefix.
-func missingMembers(raw json.RawMessage, prefix string, required []string) []string {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return []string{strings.TrimSuffix(prefix, ".")}
-	}
-	var out []string
-	for _, k := range required {
-		if isNull(m[k]) {
-			out = append(out, prefix+k)
-		}
-	}
-	return out
-}
-
-// isNull reports a member that is absent (empty) or JSON null.
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
 }
 
 // validateUsername checks that a username is a plain e-mail address:
