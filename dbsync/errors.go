@@ -1,6 +1,7 @@
 package dbsync
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -100,11 +101,14 @@ func decode[T item](c *Client, ctx context.Context, resp *http.Response, err err
 	if !json.Valid(body) {
 		return nil, c.t.Unreadable(ctx, resp, json.Unmarshal(body, &env))
 	}
-	if missing := transport.MissingKeys(body, "", "value"); len(missing) > 0 {
-		return nil, c.t.Incomplete(ctx, resp, missing)
-	}
 	if err := json.Unmarshal(body, &env); err != nil {
+		if t := bytes.TrimSpace(body); len(t) > 0 && t[0] != '{' { // valid JSON, but not an answer: nothing in it
+			return nil, c.t.Incomplete(ctx, resp, []string{"value"})
+		}
 		return nil, c.t.Unreadable(ctx, resp, err)
+	}
+	if env.Value == nil { // absent or null
+		return nil, c.t.Incomplete(ctx, resp, []string{"value"})
 	}
 	var msgs []string
 	for _, it := range env.Value {

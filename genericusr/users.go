@@ -5,11 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
-	"maps"
 	"net/http"
 	"net/mail"
-	"slices"
 	"strings"
 
 	"github.com/usermgmt-go/sdk/genericusr/internal/wire"
@@ -110,12 +109,15 @@ func (c *Client) listUsers(ctx context.Context, accountID int64) ([]User, error)
 	if err != nil {
 		return nil, err
 	}
-	if missing := listMissing(body); len(missing) > 0 {
-		return nil, c.t.Incomplete(ctx, resp, missing)
-	}
 	var a listAnswer
 	if err := json.Unmarshal(body, &a); err != nil {
+		if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '{' { // an object, but no list of users
+			return nil, c.t.Incomplete(ctx, resp, []string{"the list of users"})
+		}
 		return nil, c.t.Unreadable(ctx, resp, err)
+	}
+	if missing := listMissing(body, a.users); len(missing) > 0 {
+		return nil, c.t.Incomplete(ctx, resp, missing)
 	}
 	return a.users, nil
 }
@@ -138,21 +140,19 @@ func (c *Client) read(ctx context.Context, resp *http.Response) ([]byte, error) 
 }
 
 // listMissing names what a list answer lacks: the list itself (null, {}
-// or not a list), or the userId of an item. Besides the documented array,
-// an object keyed by index is a list (see listAnswer).
-func listMissing(body []byte) []string {
+// or not a list), or the userId of an item (read as 0, which no user has).
+// Besides the documented array, an object keyed by index is a list (see
+// listAnswer).
+func listMissing(body []byte, users []User) []string {
 	body = bytes.TrimSpace(body)
-	if len(body) > 0 && body[0] == '[' {
-		return transport.MissingInItems(body, "users", "userId")
-	}
-	var m map[string]json.RawMessage
-	if len(body) == 0 || body[0] != '{' || json.Unmarshal(body, &m) != nil || len(m) == 0 {
+	if len(body) == 0 || body[0] != '[' && (body[0] != '{' || len(users) == 0) {
 		return []string{"the list of users"}
 	}
-	keys := slices.Sorted(maps.Keys(m))
 	var out []string
-	for _, k := range keys {
-		out = append(out, transport.MissingKeys(m[k], "users["+k+"]", "userId")...)
+	for i := range users {
+		if users[i].ID == 0 {
+			out = append(out, fmt.Sprintf("users[%d].userId", i))
+		}
 	}
 	return out
 }
@@ -317,12 +317,12 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 	if err != nil {
 		return nil, err
 	}
-	if missing := transport.MissingKeys(body, "", "userId"); len(missing) > 0 {
-		return nil, c.t.Incomplete(ctx, resp, missing)
-	}
 	var a userAnswer
-	if err := json.Unmarshal(body, &a); err != nil {
+	if err := json.Unmarshal(body, &a); err != nil && !errors.Is(err, errNotUser) {
 		return nil, c.t.Unreadable(ctx, resp, err)
+	}
+	if a.user.ID == 0 { // absent, null or not a user: no user has id 0
+		return nil, c.t.Incomplete(ctx, resp, []string{"userId"})
 	}
 	return &a.user, nil
 }

@@ -40,7 +40,7 @@ func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	env, err := decode[wire.RoleListEnvelope](c, ctx, resp, true, "id", "name")
+	env, err := decode(c, ctx, resp, roleListMissing)
 	if err != nil {
 		return nil, err
 	}

@@ -159,7 +159,7 @@ func (c *Client) ListUsersPage(ctx context.Context, cursor string, opts *ListUse
 	if err != nil {
 		return nil, err
 	}
-	env, err := decode[wire.UserListEnvelope](c, ctx, resp, true, userKeys...)
+	env, err := decode(c, ctx, resp, userListMissing)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 	if err != nil {
 		return nil, err
 	}
-	env, err := decode[wire.UserEnvelope](c, ctx, resp, false, userKeys...)
+	env, err := decode(c, ctx, resp, userAnswerMissing)
 	if err != nil {
 		return nil, err
 	}
@@ -254,29 +254,28 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 	return &u, nil
 }
 
-// userKeys are the fields the specification requires in a returned user.
-var userKeys = []string{"id", "email", "status"}
-
 // decode reads a 2xx answer into the envelope T after checking that it is
 // a success and complete. An envelope with success false is an
 // *usermgmt.APIError carrying the body's message. An answer without a field
 // the specification requires (the envelope's success, requestId, timestamp
-// or result; resultKeys in the result, or in each of its items when list)
-// proves nothing and is an error too (see transport.Client.Incomplete).
-func decode[T any](c *Client, ctx context.Context, resp *http.Response, list bool, resultKeys ...string) (*T, error) {
+// or result, or a field hollow reports) proves nothing and is an error too
+// (see transport.Client.Incomplete). Besides the decoding itself, it costs
+// one scan for the success flag: the other fields are told missing by
+// their zero values, which no real answer has.
+func decode[T any](c *Client, ctx context.Context, resp *http.Response, hollow func(*T) []string) (*T, error) {
 	body, err := c.t.Read(ctx, resp, readError)
 	if err != nil {
 		return nil, err
 	}
-	v := new(T)
-	if !json.Valid(body) {
-		return nil, c.t.Unreadable(ctx, resp, json.Unmarshal(body, v))
-	}
 	var probe struct {
-		Success *bool           `json:"success"`
-		Result  json.RawMessage `json:"result"`
+		Success *bool `json:"success"`
 	}
-	_ = json.Unmarshal(body, &probe) // a body that is not an object is reported missing below
+	if err := json.Unmarshal(body, &probe); err != nil {
+		if !json.Valid(body) {
+			return nil, c.t.Unreadable(ctx, resp, err)
+		}
+		return nil, c.t.Incomplete(ctx, resp, []string{"success", "requestId", "timestamp", "result"}) // not an object
+	}
 	if probe.Success != nil && !*probe.Success {
 		f := failureFromEnvelope(body)
 		if f.Message == "" && f.Code == "" && len(f.Messages) == 0 {
@@ -284,21 +283,82 @@ func decode[T any](c *Client, ctx context.Context, resp *http.Response, list boo
 		}
 		return nil, c.t.APIError(ctx, resp, f)
 	}
-	missing := transport.MissingKeys(body, "", "success", "requestId", "timestamp", "result")
-	if len(probe.Result) > 0 && string(probe.Result) != "null" {
-		if list {
-			missing = append(missing, transport.MissingInItems(probe.Result, "result", resultKeys...)...)
-		} else {
-			missing = append(missing, transport.MissingKeys(probe.Result, "result", resultKeys...)...)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, c.t.Incomplete(ctx, resp, missing)
-	}
-	if err := json.Unmarshal(body, v); err != nil {
+	v := new(T)
+	if err := json.Unmarshal(body, v); err != nil && probe.Success != nil {
 		return nil, c.t.Unreadable(ctx, resp, err)
 	}
+	var missing []string
+	if probe.Success == nil { // incomplete whatever else it holds
+		missing = append(missing, "success")
+	}
+	if missing = append(missing, hollow(v)...); len(missing) > 0 {
+		return nil, c.t.Incomplete(ctx, resp, missing)
+	}
 	return v, nil
+}
+
+// envelopeMissing reports the envelope fields an answer lacks.
+func envelopeMissing(requestID string, ts time.Time) []string {
+	var missing []string
+	if requestID == "" {
+		missing = append(missing, "requestId")
+	}
+	if ts.IsZero() {
+		missing = append(missing, "timestamp")
+	}
+	return missing
+}
+
+// userMissing reports the fields the specification requires in a returned
+// user (id, email, status) that u lacks, under prefix; a user lacking all
+// of them is not there at all, reported as prefix.
+func userMissing(prefix string, u *wire.User) []string {
+	if u.ID == "" && u.Email == "" && u.Status == "" {
+		return []string{prefix}
+	}
+	var missing []string
+	for _, f := range []struct {
+		name   string
+		absent bool
+	}{{"id", u.ID == ""}, {"email", u.Email == ""}, {"status", u.Status == ""}} {
+		if f.absent {
+			missing = append(missing, prefix+"."+f.name)
+		}
+	}
+	return missing
+}
+
+// userAnswerMissing and the others report what a hollow answer of each
+// envelope lacks.
+func userAnswerMissing(e *wire.UserEnvelope) []string {
+	return append(envelopeMissing(e.RequestID, e.Timestamp), userMissing("result", &e.Result)...)
+}
+
+func userListMissing(e *wire.UserListEnvelope) []string {
+	missing := envelopeMissing(e.RequestID, e.Timestamp)
+	if e.Result == nil {
+		return append(missing, "result")
+	}
+	for i := range e.Result {
+		missing = append(missing, userMissing(fmt.Sprintf("result[%d]", i), &e.Result[i])...)
+	}
+	return missing
+}
+
+func roleListMissing(e *wire.RoleListEnvelope) []string {
+	missing := envelopeMissing(e.RequestID, e.Timestamp)
+	if e.Result == nil {
+		return append(missing, "result")
+	}
+	for i, r := range e.Result {
+		if r.ID == "" {
+			missing = append(missing, fmt.Sprintf("result[%d].id", i))
+		}
+		if r.Name == "" {
+			missing = append(missing, fmt.Sprintf("result[%d].name", i))
+		}
+	}
+	return missing
 }
 
 func userFromWire(w *wire.User) User {

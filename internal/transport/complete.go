@@ -1,11 +1,8 @@
 package transport
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/usermgmt-go/sdk/usermgmt"
@@ -38,48 +35,4 @@ func (c *Client) Incomplete(ctx context.Context, resp *http.Response, missing []
 // decoded, as DecodeJSON does, for providers that read the body themselves.
 func (c *Client) Unreadable(ctx context.Context, resp *http.Response, err error) error {
 	return c.unreadable(ctx, resp, err)
-}
-
-// MissingKeys returns, prefixed with prefix, the keys of keys that the JSON
-// object raw lacks or holds as null. When raw is not an object at all (null,
-// absent, an array, a string), it returns prefix itself, or every key when
-// prefix is empty.
-func MissingKeys(raw []byte, prefix string, keys ...string) []string {
-	var obj map[string]json.RawMessage
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &obj) != nil {
-		if prefix != "" {
-			return []string{prefix}
-		}
-		return append([]string(nil), keys...)
-	}
-	var out []string
-	for _, k := range keys {
-		if v, ok := obj[k]; !ok || string(bytes.TrimSpace(v)) == "null" {
-			out = append(out, join(prefix, k))
-		}
-	}
-	return out
-}
-
-// MissingInItems is MissingKeys for each item of the JSON array raw, naming
-// the items prefix[i]. When raw is not an array, it returns prefix.
-func MissingInItems(raw []byte, prefix string, keys ...string) []string {
-	var items []json.RawMessage
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
-		return []string{prefix}
-	}
-	var out []string
-	for i, it := range items {
-		out = append(out, MissingKeys(it, prefix+"["+strconv.Itoa(i)+"]", keys...)...)
-	}
-	return out
-}
-
-func join(prefix, key string) string {
-	if prefix == "" {
-		return key
-	}
-	return prefix + "." + key
 }
