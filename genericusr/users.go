@@ -129,14 +129,23 @@ func (c *Client) read(ctx context.Context, resp *http.Response) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	if !json.Valid(body) {
-		var v any
-		return nil, c.t.Unreadable(ctx, resp, json.Unmarshal(body, &v))
-	}
-	if f, ok := errorIn(body); ok {
-		return nil, c.t.APIError(ctx, resp, f)
+	if err := c.checkBody(ctx, resp, body); err != nil {
+		return nil, err
 	}
 	return body, nil
+}
+
+// checkBody returns the error of a 2xx body that is not JSON or is the
+// API's error object.
+func (c *Client) checkBody(ctx context.Context, resp *http.Response, body []byte) error {
+	if !json.Valid(body) {
+		var v any
+		return c.t.Unreadable(ctx, resp, json.Unmarshal(body, &v))
+	}
+	if f, ok := errorIn(body); ok {
+		return c.t.APIError(ctx, resp, f)
+	}
+	return nil
 }
 
 // listMissing names what a list answer lacks: the list itself (null, {}
@@ -313,18 +322,23 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 	if err != nil {
 		return nil, err
 	}
-	body, err := c.read(ctx, resp)
+	body, err := c.t.Read(ctx, resp, readError)
 	if err != nil {
 		return nil, err
 	}
+	// One decoding reads a user, or the API's error object, in the common
+	// case; anything else is looked at again the way read does.
 	var a userAnswer
-	if err := json.Unmarshal(body, &a); err != nil && !errors.Is(err, errNotUser) {
-		return nil, c.t.Unreadable(ctx, resp, err)
+	if uerr := json.Unmarshal(body, &a); uerr == nil && a.fail == nil && a.user.ID != 0 {
+		return &a.user, nil
 	}
-	if a.user.ID == 0 { // absent, null or not a user: no user has id 0
-		return nil, c.t.Incomplete(ctx, resp, []string{"userId"})
+	if err := c.checkBody(ctx, resp, body); err != nil {
+		return nil, err // not JSON, or the API's error object
 	}
-	return &a.user, nil
+	if a.fail != nil {
+		return nil, c.t.APIError(ctx, resp, *a.fail)
+	}
+	return nil, c.t.Incomplete(ctx, resp, []string{"userId"}) // absent, null or not a user: no user has id 0
 }
 
 func validateID(op, field string, id int64) error {

@@ -40,7 +40,7 @@ func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	env, err := decode(c, ctx, resp, roleListMissing)
+	env, err := decode(c, ctx, resp, func(e *wire.RoleListEnvelope) bool { return e.Success }, roleListMissing)
 	if err != nil {
 		return nil, err
 	}

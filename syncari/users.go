@@ -159,7 +159,7 @@ func (c *Client) ListUsersPage(ctx context.Context, cursor string, opts *ListUse
 	if err != nil {
 		return nil, err
 	}
-	env, err := decode(c, ctx, resp, userListMissing)
+	env, err := decode(c, ctx, resp, func(e *wire.UserListEnvelope) bool { return e.Success }, userListMissing)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 	if err != nil {
 		return nil, err
 	}
-	env, err := decode(c, ctx, resp, userAnswerMissing)
+	env, err := decode(c, ctx, resp, func(e *wire.UserEnvelope) bool { return e.Success }, userAnswerMissing)
 	if err != nil {
 		return nil, err
 	}
@@ -259,14 +259,24 @@ func (c *Client) user(ctx context.Context, resp *http.Response, err error) (*Use
 // *usermgmt.APIError carrying the body's message. An answer without a field
 // the specification requires (the envelope's success, requestId, timestamp
 // or result, or a field hollow reports) proves nothing and is an error too
-// (see transport.Client.Incomplete). Besides the decoding itself, it costs
-// one scan for the success flag: the other fields are told missing by
-// their zero values, which no real answer has.
-func decode[T any](c *Client, ctx context.Context, resp *http.Response, hollow func(*T) []string) (*T, error) {
+// (see transport.Client.Incomplete). A successful answer costs one
+// decoding: success reads the decoded flag, and the other fields are told
+// missing by their zero values, which no real answer has; only an answer
+// that is not a plain success is scanned again.
+func decode[T any](c *Client, ctx context.Context, resp *http.Response, success func(*T) bool, hollow func(*T) []string) (*T, error) {
 	body, err := c.t.Read(ctx, resp, readError)
 	if err != nil {
 		return nil, err
 	}
+	v := new(T)
+	derr := json.Unmarshal(body, v)
+	if derr == nil && success(v) { // the common case: one decoding, success present and true
+		if missing := hollow(v); len(missing) > 0 {
+			return nil, c.t.Incomplete(ctx, resp, missing)
+		}
+		return v, nil
+	}
+	// A failure, a hollow answer or an unreadable one: tell them apart.
 	var probe struct {
 		Success *bool `json:"success"`
 	}
@@ -283,18 +293,11 @@ func decode[T any](c *Client, ctx context.Context, resp *http.Response, hollow f
 		}
 		return nil, c.t.APIError(ctx, resp, f)
 	}
-	v := new(T)
-	if err := json.Unmarshal(body, v); err != nil && probe.Success != nil {
-		return nil, c.t.Unreadable(ctx, resp, err)
+	if derr != nil && probe.Success != nil {
+		return nil, c.t.Unreadable(ctx, resp, derr)
 	}
-	var missing []string
-	if probe.Success == nil { // incomplete whatever else it holds
-		missing = append(missing, "success")
-	}
-	if missing = append(missing, hollow(v)...); len(missing) > 0 {
-		return nil, c.t.Incomplete(ctx, resp, missing)
-	}
-	return v, nil
+	missing := []string{"success"} // absent or null: incomplete whatever else it holds
+	return nil, c.t.Incomplete(ctx, resp, append(missing, hollow(v)...))
 }
 
 // envelopeMissing reports the envelope fields an answer lacks.
