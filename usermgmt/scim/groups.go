@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	filter "github.com/scim2/filter-parser/v2"
-
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
 
@@ -103,18 +101,9 @@ func (t *tenant) serveGroups(w http.ResponseWriter, r *http.Request, base string
 
 func (t *tenant) listGroups(w http.ResponseWriter, r *http.Request, base string) error {
 	q := r.URL.Query()
-	start, count, err := page(q)
+	start, count, expr, err := listQuery(q, groupInfo)
 	if err != nil {
 		return err
-	}
-	var expr filter.Expression
-	if f := q.Get("filter"); f != "" {
-		if expr, err = parseFilter(f); err != nil {
-			return badRequest("invalidFilter", err.Error())
-		}
-		if _, err := match(expr, map[string]any{}, groupInfo); err != nil {
-			return err
-		}
 	}
 	groups, err := t.roleMembers(r.Context())
 	if err != nil {

@@ -173,21 +173,28 @@ func unescape(s string) (string, error) {
 	return u, err
 }
 
-func (t *tenant) listUsers(w http.ResponseWriter, r *http.Request, base string) error {
-	q := r.URL.Query()
-	start, count, err := page(q)
-	if err != nil {
-		return err
+// listQuery reads the paging and the filter of a listing. Every attribute
+// the filter names is checked against info before any request is sent.
+func listQuery(q url.Values, info *schemaInfo) (start, count int, expr filter.Expression, err error) {
+	if start, count, err = page(q); err != nil {
+		return 0, 0, nil, err
 	}
-	var expr filter.Expression
 	if f := q.Get("filter"); f != "" {
 		if expr, err = parseFilter(f); err != nil {
-			return badRequest("invalidFilter", err.Error())
+			return 0, 0, nil, badRequest("invalidFilter", err.Error())
 		}
-		// Check every attribute the filter names before any request.
-		if _, err := match(expr, map[string]any{}, userInfo); err != nil {
-			return err
+		if _, err := match(expr, map[string]any{}, info); err != nil {
+			return 0, 0, nil, err
 		}
+	}
+	return start, count, expr, nil
+}
+
+func (t *tenant) listUsers(w http.ResponseWriter, r *http.Request, base string) error {
+	q := r.URL.Query()
+	start, count, expr, err := listQuery(q, userInfo)
+	if err != nil {
+		return err
 	}
 	if q.Get("sortBy") != "" {
 		return badRequest("invalidValue", "sorting is not supported")
