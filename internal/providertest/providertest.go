@@ -134,12 +134,7 @@ func openSyncari(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := syncari.NewDirectory(c, syncari.DirectoryConfig{}, o.Directory...)
 	check(t, err)
-	return Env{Name: "syncari", CreateOperation: "createUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("syncari"), Disturb: s.ExpireTokens, Keys: func() (k []string) {
-		for _, u := range s.Users() {
-			k = append(k, u.Email)
-		}
-		return k
-	}}
+	return Env{Name: "syncari", CreateOperation: "createUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("syncari"), Disturb: s.ExpireTokens, Keys: keysOf(s.Users, func(u syncari.User) string { return u.Email })}
 }
 
 func openDBSync(t testing.TB, o Options) Env {
@@ -149,12 +144,7 @@ func openDBSync(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := dbsync.NewDirectory(c, dbsync.DirectoryConfig{Company: Company}, o.Directory...)
 	check(t, err)
-	return Env{Name: "dbsync", CreateOperation: "registerUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
-		for _, u := range s.Users() {
-			k = append(k, u.UserName)
-		}
-		return k
-	}}
+	return Env{Name: "dbsync", CreateOperation: "registerUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: keysOf(s.Users, func(u dbsync.License) string { return u.UserName })}
 }
 
 func openGenericUsr(t testing.TB, o Options) Env {
@@ -164,12 +154,7 @@ func openGenericUsr(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := genericusr.NewDirectory(c, genericusr.DirectoryConfig{AccountID: genericusrtest.AccountID}, o.Directory...)
 	check(t, err)
-	return Env{Name: "genericusr", CreateOperation: "addUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
-		for _, u := range s.Users() {
-			k = append(k, u.Username)
-		}
-		return k
-	}}
+	return Env{Name: "genericusr", CreateOperation: "addUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: keysOf(s.Users, func(u genericusr.User) string { return u.Username })}
 }
 
 func openVendorUsers(t testing.TB, o Options) Env {
@@ -179,12 +164,7 @@ func openVendorUsers(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := vendorusers.NewDirectory(c, vendorusers.DirectoryConfig{DefaultRoleID: vendoruserstest.RoleDeveloper}, o.Directory...)
 	check(t, err)
-	return Env{Name: "vendorusers", CreateOperation: "createUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("vendorusers"), Keys: func() (k []string) {
-		for _, u := range s.Users() {
-			k = append(k, u.Email)
-		}
-		return k
-	}}
+	return Env{Name: "vendorusers", CreateOperation: "createUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Roles: rolesOf("vendorusers"), Keys: keysOf(s.Users, func(u vendorusers.User) string { return u.Email })}
 }
 
 func openBSS(t testing.TB, o Options) Env {
@@ -194,12 +174,18 @@ func openBSS(t testing.TB, o Options) Env {
 	check(t, err)
 	d, err := bss.NewDirectory(c, bss.DirectoryConfig{}, o.Directory...)
 	check(t, err)
-	return Env{Name: "bss", CreateOperation: "createUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: func() (k []string) {
-		for _, u := range s.Users() {
-			k = append(k, u.ContactDetails.Email)
+	return Env{Name: "bss", CreateOperation: "createUser", Dir: d, Fake: s.FakeServer(), URL: s.URL, Keys: keysOf(s.Users, func(u bss.User) string { return u.ContactDetails.Email })}
+}
+
+// keysOf returns the Keys function of a fake: key of every user it stores.
+func keysOf[U any](users func() []U, key func(U) string) func() []string {
+	return func() []string {
+		var k []string
+		for _, u := range users() {
+			k = append(k, key(u))
 		}
 		return k
-	}}
+	}
 }
 
 // Company is the DBSync company the dbsync directories manage.
