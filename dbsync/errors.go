@@ -97,27 +97,53 @@ func decode[T item](c *Client, ctx context.Context, resp *http.Response, err err
 	if err != nil {
 		return nil, err
 	}
-	var env envelope[T]
-	if !json.Valid(body) {
-		return nil, c.t.Unreadable(ctx, resp, json.Unmarshal(body, &env))
-	}
-	if err := json.Unmarshal(body, &env); err != nil {
-		if t := bytes.TrimSpace(body); len(t) > 0 && t[0] != '{' { // valid JSON, but not an answer: nothing in it
+	items, err := unmarshalItems[T](body)
+	if err != nil {
+		// json.Unmarshal checks the syntax of the whole body before it
+		// decodes anything: a *json.SyntaxError is a malformed body.
+		var se *json.SyntaxError
+		if t := bytes.TrimSpace(body); !errors.As(err, &se) && len(t) > 0 && t[0] != '{' { // valid JSON, but not an answer: nothing in it
 			return nil, c.t.Incomplete(ctx, resp, []string{"value"})
 		}
 		return nil, c.t.Unreadable(ctx, resp, err)
 	}
-	if env.Value == nil { // absent or null
+	if items == nil { // absent or null
 		return nil, c.t.Incomplete(ctx, resp, []string{"value"})
 	}
 	var msgs []string
-	for _, it := range env.Value {
+	for _, it := range items {
 		msgs = append(msgs, it.messages()...)
 	}
 	if err := c.failed(ctx, resp, msgs); err != nil {
 		return nil, err
 	}
-	return env.Value, nil
+	return items, nil
+}
+
+// unmarshalItems decodes the value array of an answer. An answer of
+// License items that hold only the members License models (the usual
+// case, told by a scan of the member names) is decoded in one pass into
+// the plain fields, without License.UnmarshalJSON's second decoding of
+// each item; any other answer goes through UnmarshalJSON, which keeps
+// unmodelled members in Extra.
+func unmarshalItems[T any](body []byte) ([]T, error) {
+	if _, ok := any((*T)(nil)).(*License); ok && onlyLicenseItems(body) {
+		var env envelope[licenseFields]
+		if err := json.Unmarshal(body, &env); err != nil {
+			return nil, err
+		}
+		if env.Value == nil {
+			return nil, nil
+		}
+		ls := make([]License, len(env.Value))
+		for i := range env.Value {
+			ls[i] = License(env.Value[i])
+		}
+		return any(ls).([]T), nil
+	}
+	var env envelope[T]
+	err := json.Unmarshal(body, &env)
+	return env.Value, err
 }
 
 // readError reads the body of a non-2xx answer. The API documents none (it

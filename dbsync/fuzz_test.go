@@ -234,3 +234,34 @@ func swapASCIICase(s string) string {
 		return r
 	}, s)
 }
+
+// FuzzLicenseAnswer checks the one-pass decoding of a licence answer
+// (unmarshalItems for items with only modelled members) against the
+// decoding through License.UnmarshalJSON: the same items, the same Extra,
+// an error for the same inputs.
+func FuzzLicenseAnswer(f *testing.F) {
+	for _, name := range []string{"license_details_response.json", "register_response.json", "register_response_v1.json"} {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{`{"value":[]}`, `{"value":null}`, `{}`, `{"Value":[{"userName":"a"}]}`, `{"v\u0061lue":[{"userName":"a"}]}`,
+		`{"value":[{"userName":"a"}],"value":[{"userId":"2"}]}`, `{"value":[{"userName":"a","seats":3}]}`, `{"value":[null]}`,
+		`{"value":[{"userName":"a"},{"USERNAME":"b"}]}`, `{"value":[{"userName":"a"}],"odata":{"value":[1]}}`, `{"value":[{"userName":"a"}]`,
+		`{"value":nul}`, `{"value":[{"userName":"a"} {"userId":"b"}]}`, `{"value":[{"userName":"a\"}"}]} `, `[]`, `null`, `"value"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := unmarshalItems[License](b)
+		var env envelope[License]
+		wantErr := json.Unmarshal(b, &env)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("%q: one pass: %v; through UnmarshalJSON: %v", b, err, wantErr)
+		}
+		if err == nil && !reflect.DeepEqual(got, env.Value) {
+			t.Fatalf("%q: one pass gives %+v; through UnmarshalJSON %+v", b, got, env.Value)
+		}
+	})
+}

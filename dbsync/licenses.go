@@ -98,6 +98,92 @@ func (l *License) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// onlyLicenseItems reports whether b is an answer object whose value
+// member is null or an array of objects that onlyLicenseKeys accepts; its
+// other members are not looked into. It answers false whenever in doubt,
+// also for malformed JSON, which the full decoding then reports, and for a
+// repeated value member (decoded into the items of the first).
+func onlyLicenseItems(b []byte) bool {
+	seen := false
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	for i++; ; i++ { // i is at '{' or ','
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == '}' {
+			return true
+		}
+		if i >= len(b) || b[i] != '"' {
+			return false
+		}
+		end := bytes.IndexByte(b[i+1:], '"')
+		if end < 0 {
+			return false
+		}
+		name := string(b[i+1 : i+1+end])
+		if strings.EqualFold(name, "value") && name != "value" || strings.ContainsRune(name, '\\') {
+			return false // another spelling of value, or an escaped name: the full decoding decides
+		}
+		i = skipSpace(b, i+end+2)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = skipSpace(b, i+1)
+		if name == "value" {
+			if seen {
+				return false
+			}
+			seen = true
+			if i = licenseArray(b, i); i < 0 {
+				return false
+			}
+		} else if i = skipValue(b, i); i < 0 {
+			return false
+		}
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == '}' {
+			return true
+		}
+		if i >= len(b) || b[i] != ',' {
+			return false
+		}
+	}
+}
+
+// licenseArray returns the index just past the null or the array of
+// objects that onlyLicenseKeys accepts at b[i], or -1.
+func licenseArray(b []byte, i int) int {
+	if bytes.HasPrefix(b[i:], []byte("null")) {
+		return i + len("null")
+	}
+	if i >= len(b) || b[i] != '[' {
+		return -1
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1
+	}
+	for {
+		end := skipValue(b, i)
+		if end < 0 || !onlyLicenseKeys(b[i:end]) {
+			return -1
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return -1
+		}
+		switch b[i] {
+		case ']':
+			return i + 1
+		case ',':
+			i = skipSpace(b, i+1)
+		default:
+			return -1
+		}
+	}
+}
+
 // onlyLicenseKeys reports whether b, valid JSON, is an object whose member
 // names are all in licenseKeys, spelt exactly and without escapes. It
 // answers false whenever in doubt.
