@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/mail"
 	"strings"
+
+	"github.com/usermgmt-go/sdk/internal/mailaddr"
 
 	"github.com/usermgmt-go/sdk/genericusr/internal/wire"
 	"github.com/usermgmt-go/sdk/internal/transport"
@@ -411,7 +412,7 @@ func validateEmail(op, email string) error {
 	if strings.TrimSpace(email) == "" {
 		return inputError(op, "EmailAddress", "must not be empty")
 	}
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+	if !mailaddr.Plain(email) {
 		return inputError(op, "EmailAddress", "is not a plain email address")
 	}
 	return nil

@@ -8,9 +8,10 @@ import (
 	"iter"
 	"math"
 	"net/http"
-	"net/mail"
 	"strings"
 	"time"
+
+	"github.com/usermgmt-go/sdk/internal/mailaddr"
 
 	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/internal/transport"
@@ -389,7 +390,7 @@ func validateEmail(op, email string) error {
 	if strings.TrimSpace(email) == "" {
 		return inputError(op, "Email", "must not be empty")
 	}
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+	if !mailaddr.Plain(email) {
 		return inputError(op, "Email", "is not a plain email address")
 	}
 	return nil

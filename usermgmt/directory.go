@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/usermgmt-go/sdk/internal/mailaddr"
 
 	"github.com/google/uuid"
 	"go.opentelemetry.io/otel/metric"
@@ -828,8 +829,7 @@ func checkText(provider, op, field, v string, required bool) error {
 // checkEmail refuses anything but a bare address: no display name, no
 // angle brackets, no comments.
 func checkEmail(provider, op, field, v string) error {
-	a, err := mail.ParseAddress(v)
-	if err != nil || a.Name != "" || a.Address != v {
+	if !mailaddr.Plain(v) {
 		return &InputError{Provider: provider, Operation: op, Field: field, Reason: "must be an email address such as ada@example.com"}
 	}
 	return nil

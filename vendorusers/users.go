@@ -7,9 +7,10 @@ import (
 	"io"
 	"iter"
 	"net/http"
-	"net/mail"
 	"strings"
 	"time"
+
+	"github.com/usermgmt-go/sdk/internal/mailaddr"
 
 	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/internal/transport"
@@ -486,8 +487,7 @@ func validateUsername(op, username string) error {
 	case username != strings.TrimSpace(username):
 		return inputError(op, "Username", "must not have leading or trailing spaces")
 	}
-	a, err := mail.ParseAddress(username)
-	if err != nil || a.Name != "" || a.Address != username {
+	if !mailaddr.Plain(username) {
 		return inputError(op, "Username", `must be an e-mail address such as "jane@example.com"`)
 	}
 	return nil
