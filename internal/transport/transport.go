@@ -474,13 +474,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, &usermgmt.InputError{Provider: c.provider, Operation: "request", Field: "request", Reason: "must not be nil"}
 	}
 	ctx := req.Context() // never nil: net/http refuses to build a request with a nil context
-	cl := callFrom(ctx)
-	if cl == nil {
-		cl = &call{op: "request", secrets: new(secretSet)}
+	// One state per Do, even when a caller reuses the context: the call,
+	// its wire count and the trace hooks, in one allocation.
+	ds := &doState{}
+	if from := callFrom(ctx); from != nil {
+		ds.call = *from
 	} else {
-		cp := *cl // one state per Do, even when a caller reuses the context
-		cl = &cp
+		ds.call = call{op: "request", secrets: new(secretSet)}
 	}
+	cl := &ds.call
 	cl.method = req.Method
 	c.recordSecrets(cl, req.Header)
 	switch cl.idempotency {
@@ -498,9 +500,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
 	}
 	cl.path, cl.header = req.URL.EscapedPath(), req.Header
-	cl.wire = &wireCount{max: int32(c.policy.MaxAttempts)}
-	cl.wire.attempts.Store(1)
-	ctx = httptrace.WithClientTrace(ctx, cl.wire.trace())
+	ds.wire.max = int32(c.policy.MaxAttempts)
+	ds.wire.attempts.Store(1)
+	cl.wire = &ds.wire
+	ds.wire.hooks(&ds.trace)
+	ctx = httptrace.WithClientTrace(ctx, &ds.trace)
 	ctx = context.WithValue(ctx, callKey{}, cl)
 	cancel := context.CancelFunc(func() {})
 	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
@@ -722,16 +726,23 @@ type wireCount struct {
 	refused  atomic.Bool  // a resend over the budget was stopped
 }
 
-func (w *wireCount) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		GotConn: w.gotConn,
-		WroteRequest: func(info httptrace.WroteRequestInfo) {
-			if info.Err == nil {
-				w.written.Add(1)
-			}
-		},
-		GotFirstResponseByte: func() { w.answered.Add(1) },
+// hooks sets the trace hooks that keep the count.
+func (w *wireCount) hooks(t *httptrace.ClientTrace) {
+	t.GotConn = w.gotConn
+	t.WroteRequest = func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			w.written.Add(1)
+		}
 	}
+	t.GotFirstResponseByte = func() { w.answered.Add(1) }
+}
+
+// doState is what one Do keeps: a copy of the call, its wire count and the
+// trace hooks that keep the count, allocated together.
+type doState struct {
+	call  call
+	wire  wireCount
+	trace httptrace.ClientTrace
 }
 
 func (w *wireCount) gotConn(info httptrace.GotConnInfo) {
