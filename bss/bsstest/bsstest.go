@@ -18,11 +18,13 @@
 package bsstest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +33,7 @@ import (
 
 	"github.com/usermgmt-go/sdk/bss"
 	"github.com/usermgmt-go/sdk/bss/bsstest/internal/api"
+	"github.com/usermgmt-go/sdk/internal/fold"
 	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
@@ -54,15 +57,18 @@ type Server struct {
 	mu     sync.Mutex
 	users  map[string]*record
 	order  []string
+	emails fold.Index[string] // the ids of the users with a non-empty email, by email
+	seq    int                // the seq of the last user added to order
 	nextID int
 	now    func() time.Time
 }
 
 // record is one stored user: the resource as the API answers it, and the
-// write-only password beside it.
+// write-only password beside it. seq orders the records as order does.
 type record struct {
 	user     api.User
 	password string
+	seq      int
 }
 
 // Option configures a fake.
@@ -202,11 +208,41 @@ func (s *Server) store(r *record) *record {
 		pid := fmt.Sprintf("6a7b8c9d%016x", s.nextID)
 		u.DefaultUserProfile = &api.DefaultUserProfile{ID: &pid}
 	}
-	if _, ok := s.users[*u.ID]; !ok {
+	if old, ok := s.users[*u.ID]; ok {
+		s.unindex(old)
+		r.seq = old.seq
+	} else {
 		s.order = append(s.order, *u.ID)
+		s.seq++
+		r.seq = s.seq
 	}
 	s.users[*u.ID] = r
+	s.index(r)
 	return r
+}
+
+// emailOf returns the email of u, or "".
+func emailOf(u *api.User) string {
+	if u.ContactDetails == nil {
+		return ""
+	}
+	return ptr.Value(u.ContactDetails.Email)
+}
+
+// index records r's email in s.emails; unindex forgets it. Whatever
+// changes a stored user's email unindexes it before and indexes it after.
+// A user without an email is not indexed: no look-up asks for "". The
+// caller holds s.mu.
+func (s *Server) index(r *record) {
+	if e := emailOf(&r.user); e != "" {
+		s.emails.Add(e, *r.user.ID)
+	}
+}
+
+func (s *Server) unindex(r *record) {
+	if e := emailOf(&r.user); e != "" {
+		s.emails.Remove(e, *r.user.ID)
+	}
 }
 
 // setState sets the registration state, stamping the registration time when
@@ -226,17 +262,27 @@ func (s *Server) setState(u *api.User, st api.RegistrationState) {
 }
 
 // byEmail returns the id of the user with the given email (compared without
-// case), or "". The caller holds s.mu.
+// case), or "". Of several (AddUser stores what it is given), it returns
+// the first created. The caller holds s.mu.
 func (s *Server) byEmail(email string) string {
 	if email == "" {
 		return ""
 	}
-	for _, id := range s.order {
-		if u := s.users[id].user; u.ContactDetails != nil && strings.EqualFold(ptr.Value(u.ContactDetails.Email), email) {
-			return id
+	id := ""
+	for _, c := range s.emails.Lookup(email) {
+		if id == "" || s.users[c].seq < s.users[id].seq {
+			id = c
 		}
 	}
-	return ""
+	return id
+}
+
+// withEmail returns the ids of the users with the given non-empty email
+// (compared without case), in creation order. The caller holds s.mu.
+func (s *Server) withEmail(email string) []string {
+	ids := slices.Clone(s.emails.Lookup(email))
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(s.users[a].seq, s.users[b].seq) })
+	return ids
 }
 
 func toSDK(w *api.User) bss.User {

@@ -2,12 +2,12 @@ package bsstest
 
 import (
 	"context"
-	"github.com/usermgmt-go/sdk/internal/ptr"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/usermgmt-go/sdk/bss/bsstest/internal/api"
+	"github.com/usermgmt-go/sdk/internal/ptr"
 )
 
 // handler implements the generated strict server interface over the fake's
@@ -29,8 +29,12 @@ func (h *handler) GetAllUsers(_ context.Context, req api.GetAllUsersRequestObjec
 	p := req.Params
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	ids := s.order
+	if p.Email != nil && *p.Email != "" {
+		ids = s.withEmail(*p.Email) // a look-up of one user, as a rule: not a scan
+	}
 	var all []api.User
-	for _, id := range s.order {
+	for _, id := range ids {
 		u := &s.users[id].user
 		if p.Email != nil && (u.ContactDetails == nil || !strings.EqualFold(ptr.Value(u.ContactDetails.Email), *p.Email)) {
 			continue
@@ -125,7 +129,9 @@ func (h *handler) UpdateUser(_ context.Context, req api.UpdateUserRequestObject)
 			u.ContactDetails = &api.ContactDetails{}
 		}
 		if cd.Email != nil {
+			s.unindex(r)
 			u.ContactDetails.Email = cd.Email
+			s.index(r)
 		}
 		if cd.TelephoneNumberE123 != nil {
 			u.ContactDetails.TelephoneNumberE123 = cd.TelephoneNumberE123
@@ -155,9 +161,11 @@ func (h *handler) DeleteUserByID(_ context.Context, req api.DeleteUserByIDReques
 
 // remove deletes the user with id. The caller holds s.mu.
 func (s *Server) remove(id string) bool {
-	if _, ok := s.users[id]; !ok {
+	r, ok := s.users[id]
+	if !ok {
 		return false
 	}
+	s.unindex(r)
 	delete(s.users, id)
 	s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == id })
 	return true
@@ -239,7 +247,9 @@ func (h *handler) UpdateLegacyUser(_ context.Context, req api.UpdateLegacyUserRe
 	}
 	r := s.users[id]
 	if b.Email != nil && *b.Email != "" {
+		s.unindex(r)
 		r.user.ContactDetails.Email = b.Email
+		s.index(r)
 	}
 	if b.Name != nil {
 		r.user.Name = b.Name

@@ -112,6 +112,12 @@ func (h *handler) LicenseDetails(_ context.Context, req api.LicenseDetailsReques
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := api.LicenseDetailList{Value: []api.LicenseDetail{}}
+	if b.EndUserCompany != "" && b.EndUserName != "" { // one user: a look-up, not a scan
+		if u, ok := s.users[userKey{b.EndUserCompany, b.EndUserName}]; ok {
+			out.Value = append(out.Value, u.license())
+		}
+		return api.LicenseDetails200JSONResponse(out), nil
+	}
 	for _, k := range s.order {
 		if (b.EndUserCompany == "" || k.company == b.EndUserCompany) && (b.EndUserName == "" || k.name == b.EndUserName) {
 			out.Value = append(out.Value, s.users[k].license())

@@ -31,6 +31,7 @@ import (
 
 	"github.com/usermgmt-go/sdk/genericusr"
 	"github.com/usermgmt-go/sdk/genericusr/genericusrtest/internal/api"
+	"github.com/usermgmt-go/sdk/internal/fold"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
@@ -53,10 +54,11 @@ type Server struct {
 	username, password string
 	errorStatus        int
 
-	mu       sync.Mutex
-	accounts map[int64]bool
-	users    map[int64]*record
-	nextID   int64
+	mu        sync.Mutex
+	accounts  map[int64]bool
+	users     map[int64]*record
+	usernames fold.Index[int64] // the ids of the users, by username
+	nextID    int64
 }
 
 // record is a stored user, password included.
@@ -218,7 +220,11 @@ func (s *Server) store(r *record) {
 		}
 		r.id = s.nextID
 	}
+	if old, ok := s.users[r.id]; ok {
+		s.usernames.Remove(old.username, old.id)
+	}
 	s.users[r.id] = r
+	s.usernames.Add(r.username, r.id)
 }
 
 // ids returns the user ids in increasing order. Callers hold mu.

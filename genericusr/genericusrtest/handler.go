@@ -123,6 +123,7 @@ func (h *handler) DeleteUser(_ context.Context, req api.DeleteUserRequestObject)
 		f := s.unknownUser()
 		return api.DeleteUserdefaultJSONResponse{StatusCode: f.status, Body: errBody(f.message)}, nil
 	}
+	s.usernames.Remove(s.users[req.UserID].username, req.UserID)
 	delete(s.users, req.UserID)
 	var ok api.DeleteUser200JSONResponse
 	if err := (*api.DeleteUserResult)(&ok).FromDeleteUserResult0(true); err != nil {
@@ -168,10 +169,11 @@ func (s *Server) activeOf(v *api.IntegerOrString) (bool, *failure) {
 	return n == 1, nil
 }
 
-// taken reports whether another user than id has username. Callers hold mu.
+// taken reports whether another user than id has username (compared
+// without case). Callers hold mu.
 func (s *Server) taken(username string, id int64) bool {
-	for _, r := range s.users {
-		if r.id != id && strings.EqualFold(r.username, username) {
+	for _, other := range s.usernames.Lookup(username) {
+		if other != id {
 			return true
 		}
 	}
@@ -248,6 +250,8 @@ func (s *Server) modify(id int64, decoded *api.ModifyUserRequest, raw io.Reader)
 			return api.User{}, f
 		}
 	}
+	s.usernames.Remove(cur.username, id)
 	*cur = next
+	s.usernames.Add(cur.username, id)
 	return cur.wire(), nil
 }

@@ -107,10 +107,8 @@ func (h *handler) CreateUser(_ context.Context, req api.CreateUserRequestObject)
 		return api.CreateUser201JSONResponse{Success: true, RequestID: rid, Timestamp: ts, Result: clone(s.users[id])}, nil
 	}
 	b := req.Body
-	for _, id := range s.order {
-		if strings.EqualFold(s.users[id].Email, b.Email) {
-			return api.CreateUserdefaultJSONResponse{StatusCode: http.StatusConflict, Body: errBody("a user with email " + b.Email + " already exists")}, nil
-		}
+	if len(s.emails.Lookup(b.Email)) > 0 {
+		return api.CreateUserdefaultJSONResponse{StatusCode: http.StatusConflict, Body: errBody("a user with email " + b.Email + " already exists")}, nil
 	}
 	u := &api.User{Email: b.Email, FirstName: b.FirstName, LastName: b.LastName, UserRoles: b.UserRoles}
 	apiUser := b.IsAPIUser != nil && *b.IsAPIUser

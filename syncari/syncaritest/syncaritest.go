@@ -29,6 +29,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/usermgmt-go/sdk/internal/fold"
 	"github.com/usermgmt-go/sdk/syncari"
 	"github.com/usermgmt-go/sdk/syncari/syncaritest/internal/api"
 	"github.com/usermgmt-go/sdk/usermgmt"
@@ -58,7 +59,8 @@ type Server struct {
 	tokens   map[string]time.Time // access token -> expiry
 	users    map[string]*api.User
 	order    []string
-	keys     map[string]string // clientRequestId of a create -> user id
+	emails   fold.Index[string] // the ids of the users, by email
+	keys     map[string]string  // clientRequestId of a create -> user id
 	roles    []api.Role
 	nextID   int
 	issued   int
@@ -201,10 +203,13 @@ func (s *Server) store(u *api.User) {
 	if u.UpdatedAt == nil {
 		u.UpdatedAt = &now
 	}
-	if _, ok := s.users[u.ID]; !ok {
+	if old, ok := s.users[u.ID]; ok {
+		s.emails.Remove(old.Email, u.ID)
+	} else {
 		s.order = append(s.order, u.ID)
 	}
 	s.users[u.ID] = u
+	s.emails.Add(u.Email, u.ID)
 }
 
 func toSDK(w *api.User) syncari.User {

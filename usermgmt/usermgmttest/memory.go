@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/usermgmt-go/sdk/internal/fold"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/driver"
 )
@@ -19,10 +20,11 @@ import (
 // default, at most MemoryMaxPageSize). It is safe for concurrent use; the
 // zero value is not usable, use NewMemoryDriver.
 type Memory struct {
-	mu     sync.Mutex
-	users  map[string]*driver.User
-	order  []string
-	nextID int
+	mu        sync.Mutex
+	users     map[string]*driver.User
+	order     []string
+	usernames fold.Index[string] // the ids of the users, by username
+	nextID    int
 }
 
 // Page sizes of a Memory listing.
@@ -88,10 +90,8 @@ func (m *Memory) CreateUser(ctx context.Context, in *driver.CreateInput) (*drive
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, id := range m.order {
-		if strings.EqualFold(m.users[id].Username, in.Username) {
-			return nil, &usermgmt.APIError{Provider: "memory", Operation: "createUser", StatusCode: 409, Message: "username taken", Kind: usermgmt.ErrConflict}
-		}
+	if len(m.usernames.Lookup(in.Username)) > 0 {
+		return nil, &usermgmt.APIError{Provider: "memory", Operation: "createUser", StatusCode: 409, Message: "username taken", Kind: usermgmt.ErrConflict}
 	}
 	m.nextID++
 	first, last := in.FirstName, in.LastName
@@ -108,6 +108,7 @@ func (m *Memory) CreateUser(ctx context.Context, in *driver.CreateInput) (*drive
 	}
 	m.users[u.ID] = u
 	m.order = append(m.order, u.ID)
+	m.usernames.Add(u.Username, u.ID)
 	return clone(u), nil
 }
 
@@ -123,10 +124,8 @@ func (m *Memory) FindUser(ctx context.Context, key string) (*driver.User, error)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, id := range m.order {
-		if u := m.users[id]; strings.EqualFold(u.Username, key) {
-			return clone(u), nil
-		}
+	if ids := m.usernames.Lookup(key); len(ids) > 0 { // one at most: CreateUser keeps usernames unique
+		return clone(m.users[ids[0]]), nil
 	}
 	return nil, driver.ErrNotFound
 }
@@ -210,9 +209,11 @@ func (m *Memory) DeleteUser(ctx context.Context, id string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.users[id]; !ok {
+	u, ok := m.users[id]
+	if !ok {
 		return notFound("deleteUser", id)
 	}
+	m.usernames.Remove(u.Username, id)
 	delete(m.users, id)
 	m.order = slices.DeleteFunc(m.order, func(x string) bool { return x == id })
 	return nil

@@ -3,11 +3,11 @@ package vendoruserstest
 import (
 	"cmp"
 	"context"
-	"github.com/usermgmt-go/sdk/internal/ptr"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/usermgmt-go/sdk/internal/ptr"
 	"github.com/usermgmt-go/sdk/vendorusers/vendoruserstest/internal/api"
 )
 
@@ -101,10 +101,8 @@ func (h *handler) CreateUser(_ context.Context, req api.CreateUserRequestObject)
 	if !ok {
 		return fail(http.StatusBadRequest, "unknown roleId")
 	}
-	for _, r := range s.users {
-		if strings.EqualFold(r.user.Email, b.Username) {
-			return fail(http.StatusConflict, "a user with this username already exists")
-		}
+	if len(s.emails.Lookup(b.Username)) > 0 {
+		return fail(http.StatusConflict, "a user with this username already exists")
 	}
 	lang := 0
 	r := s.store(&record{

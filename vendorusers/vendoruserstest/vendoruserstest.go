@@ -38,6 +38,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/usermgmt-go/sdk/internal/fold"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 	"github.com/usermgmt-go/sdk/vendorusers"
@@ -70,7 +71,8 @@ type Server struct {
 
 	mu     sync.Mutex
 	users  map[int64]*record
-	roles  []api.Role // every known role, listed or not
+	emails fold.Index[int64] // the ids of the users, by email (the username they were created with)
+	roles  []api.Role        // every known role, listed or not
 	listed map[int64]bool
 	nextID int64
 }
@@ -238,7 +240,11 @@ func (s *Server) store(r *record) *record {
 	if u.UserDetails.ID == 0 {
 		u.UserDetails.ID = u.ID + 1
 	}
+	if old, ok := s.users[u.ID]; ok {
+		s.emails.Remove(old.user.Email, u.ID)
+	}
 	s.users[u.ID] = r
+	s.emails.Add(u.Email, u.ID)
 	return r
 }
 
