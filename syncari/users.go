@@ -317,6 +317,9 @@ func envelopeMissing(requestID string, ts time.Time) []string {
 // user (id, email, status) that u lacks, under prefix; a user lacking all
 // of them is not there at all, reported as prefix.
 func userMissing(prefix string, u *wire.User) []string {
+	if userComplete(u) {
+		return nil
+	}
 	if u.ID == "" && u.Email == "" && u.Status == "" {
 		return []string{prefix}
 	}
@@ -332,6 +335,10 @@ func userMissing(prefix string, u *wire.User) []string {
 	return missing
 }
 
+// userComplete reports whether u has every field the specification
+// requires in a returned user.
+func userComplete(u *wire.User) bool { return u.ID != "" && u.Email != "" && u.Status != "" }
+
 // userAnswerMissing and the others report what a hollow answer of each
 // envelope lacks.
 func userAnswerMissing(e *wire.UserEnvelope) []string {
@@ -344,7 +351,9 @@ func userListMissing(e *wire.UserListEnvelope) []string {
 		return append(missing, "result")
 	}
 	for i := range e.Result {
-		missing = append(missing, userMissing(fmt.Sprintf("result[%d]", i), &e.Result[i])...)
+		if u := &e.Result[i]; !userComplete(u) { // a name only for a user that lacks something
+			missing = append(missing, userMissing(fmt.Sprintf("result[%d]", i), u)...)
+		}
 	}
 	return missing
 }
