@@ -203,7 +203,10 @@ func (d *Directory) createUser(ctx context.Context, in CreateUserInput) (*User, 
 	}
 	// One key for the logical create, reused by every attempt; the caller's
 	// when set. Look-ups and the deactivation are other calls: no key.
-	plain := WithIdempotencyKey(ctx, "")
+	plain := ctx
+	if _, ok := IdempotencyKey(ctx); ok {
+		plain = WithIdempotencyKey(ctx, "")
+	}
 	createCtx := plain
 	if d.traits.IdempotentCreate {
 		k, ok := IdempotencyKey(ctx)
