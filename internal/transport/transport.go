@@ -505,7 +505,8 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	cl.wire = &ds.wire
 	ds.wire.hooks(&ds.trace)
 	ctx = httptrace.WithClientTrace(ctx, &ds.trace)
-	ctx = context.WithValue(ctx, callKey{}, cl)
+	ds.ctx = callCtx{Context: ctx, cl: cl}
+	ctx = &ds.ctx
 	cancel := context.CancelFunc(func() {})
 	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
@@ -557,7 +558,8 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if cl.tel != nil {
 		c.endCall(ctx, cl, resp, nil)
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: c.maxBody, max: c.maxBody, cancel: cancel}
+	ds.body = limitedBody{rc: resp.Body, left: c.maxBody, max: c.maxBody, cancel: cancel}
+	resp.Body = &ds.body
 	return resp, nil
 }
 
@@ -737,12 +739,34 @@ func (w *wireCount) hooks(t *httptrace.ClientTrace) {
 	t.GotFirstResponseByte = func() { w.answered.Add(1) }
 }
 
-// doState is what one Do keeps: a copy of the call, its wire count and the
-// trace hooks that keep the count, allocated together.
+// doState is what one Do keeps, allocated together: a copy of the call,
+// the context that carries it, its wire count, the trace hooks that keep
+// the count, and the size-capped body of the answer.
 type doState struct {
 	call  call
+	ctx   callCtx
 	wire  wireCount
 	trace httptrace.ClientTrace
+	body  limitedBody
+}
+
+// callCtx is context.WithValue(Context, callKey{}, cl) without an
+// allocation of its own: it lives in the doState. Every other method
+// (Deadline, Done, Err, and Value for other keys) is its parent's, so the
+// context package treats it as it treats the parent, cancellation
+// included.
+type callCtx struct {
+	context.Context
+	cl *call
+}
+
+// Value returns the call for callKey{}, and the parent's value for any
+// other key.
+func (c *callCtx) Value(key any) any {
+	if _, ok := key.(callKey); ok {
+		return c.cl
+	}
+	return c.Context.Value(key)
 }
 
 func (w *wireCount) gotConn(info httptrace.GotConnInfo) {
