@@ -329,14 +329,17 @@ func WithCall(ctx context.Context, operation string, idem Idempotency) context.C
 	s := &callState{call: call{op: operation, idempotency: idem}}
 	s.call.applied, s.call.secrets = &s.applied, &s.secrets
 	s.secrets.list = s.secrets.buf[:0]
-	return context.WithValue(ctx, callKey{}, &s.call)
+	s.ctx = callCtx{Context: ctx, cl: &s.call}
+	return &s.ctx
 }
 
-// callState is a call with the state its copies share, in one allocation.
+// callState is a call with the state its copies share and the context that
+// carries it, in one allocation.
 type callState struct {
 	call    call
 	applied atomic.Bool
 	secrets secretSet
+	ctx     callCtx
 }
 
 // AddSecrets registers values that the call named by WithCall in ctx sends
