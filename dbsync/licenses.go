@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/usermgmt-go/sdk/dbsync/internal/wire"
+	"github.com/usermgmt-go/sdk/internal/jsonscan"
 	"github.com/usermgmt-go/sdk/internal/transport"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -105,170 +106,28 @@ func (l *License) UnmarshalJSON(b []byte) error {
 // repeated value member (decoded into the items of the first).
 func onlyLicenseItems(b []byte) bool {
 	seen := false
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return false
-	}
-	for i++; ; i++ { // i is at '{' or ','
-		i = skipSpace(b, i)
-		if i < len(b) && b[i] == '}' {
-			return true
-		}
-		if i >= len(b) || b[i] != '"' {
-			return false
-		}
-		end := bytes.IndexByte(b[i+1:], '"')
-		if end < 0 {
-			return false
-		}
-		name := string(b[i+1 : i+1+end])
-		if strings.EqualFold(name, "value") && name != "value" || strings.ContainsRune(name, '\\') {
-			return false // another spelling of value, or an escaped name: the full decoding decides
-		}
-		i = skipSpace(b, i+end+2)
-		if i >= len(b) || b[i] != ':' {
-			return false
-		}
-		i = skipSpace(b, i+1)
-		if name == "value" {
+	return jsonscan.Members(b, func(name, value []byte) bool {
+		switch {
+		case string(name) == "value":
 			if seen {
 				return false
 			}
 			seen = true
-			if i = licenseArray(b, i); i < 0 {
-				return false
-			}
-		} else if i = skipValue(b, i); i < 0 {
-			return false
+			return jsonscan.IsNull(value) || jsonscan.Elements(value, onlyLicenseKeys)
+		case bytes.EqualFold(name, []byte("value")):
+			return false // another spelling of value: the full decoding decides
 		}
-		i = skipSpace(b, i)
-		if i < len(b) && b[i] == '}' {
-			return true
-		}
-		if i >= len(b) || b[i] != ',' {
-			return false
-		}
-	}
+		return true
+	})
 }
 
-// licenseArray returns the index just past the null or the array of
-// objects that onlyLicenseKeys accepts at b[i], or -1.
-func licenseArray(b []byte, i int) int {
-	if bytes.HasPrefix(b[i:], []byte("null")) {
-		return i + len("null")
-	}
-	if i >= len(b) || b[i] != '[' {
-		return -1
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return i + 1
-	}
-	for {
-		end := skipValue(b, i)
-		if end < 0 || !onlyLicenseKeys(b[i:end]) {
-			return -1
-		}
-		i = skipSpace(b, end)
-		if i >= len(b) {
-			return -1
-		}
-		switch b[i] {
-		case ']':
-			return i + 1
-		case ',':
-			i = skipSpace(b, i+1)
-		default:
-			return -1
-		}
-	}
-}
-
-// onlyLicenseKeys reports whether b, valid JSON, is an object whose member
-// names are all in licenseKeys, spelt exactly and without escapes. It
-// answers false whenever in doubt.
+// onlyLicenseKeys reports whether b is an object whose member names are
+// all in licenseKeys, spelt exactly and without escapes. It answers false
+// whenever in doubt.
 func onlyLicenseKeys(b []byte) bool {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return false
-	}
-	for i++; ; i++ { // i is at '{' or ','
-		i = skipSpace(b, i)
-		if i < len(b) && b[i] == '}' {
-			return true
-		}
-		if i >= len(b) || b[i] != '"' {
-			return false
-		}
-		end := bytes.IndexByte(b[i+1:], '"')
-		if end < 0 {
-			return false
-		}
-		name := b[i+1 : i+1+end]
-		if !slices.ContainsFunc(licenseKeys, func(k string) bool { return k == string(name) }) {
-			return false // also any name with an escape: no key has a backslash
-		}
-		i = skipSpace(b, i+end+2)
-		if i >= len(b) || b[i] != ':' {
-			return false
-		}
-		if i = skipValue(b, skipSpace(b, i+1)); i < 0 {
-			return false
-		}
-		i = skipSpace(b, i)
-		if i < len(b) && b[i] == '}' {
-			return true
-		}
-		if i >= len(b) || b[i] != ',' {
-			return false
-		}
-	}
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipValue returns the index just past the JSON value that starts at
-// b[i], or -1. b is valid JSON, so only strings and nesting need care.
-func skipValue(b []byte, i int) int {
-	depth := 0
-	for ; i < len(b); i++ {
-		switch c := b[i]; c {
-		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
-				if b[i] == '\\' {
-					i++
-				}
-			}
-			if i >= len(b) {
-				return -1
-			}
-			if depth == 0 {
-				return i + 1
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth == 0 {
-				return i // the end of the enclosing object
-			}
-			if depth--; depth == 0 {
-				return i + 1
-			}
-		case ',', ' ', '\t', '\n', '\r':
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	if depth == 0 {
-		return i
-	}
-	return -1
+	return jsonscan.Members(b, func(name, _ []byte) bool {
+		return slices.ContainsFunc(licenseKeys, func(k string) bool { return k == string(name) })
+	})
 }
 
 // MarshalJSON encodes the item with the fields of Extra beside the modelled
