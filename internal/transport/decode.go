@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
+
+	"github.com/usermgmt-go/sdk/internal/iox"
 
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -19,7 +20,7 @@ type ErrorReader func(resp *http.Response, body []byte) Failure
 // Read reads and closes resp's body. A 2xx body is returned for the caller
 // to decode; any other status becomes the typed error, read with readErr.
 func (c *Client) Read(ctx context.Context, resp *http.Response, readErr ErrorReader) ([]byte, error) {
-	body, err := readAll(resp.Body, resp.ContentLength)
+	body, err := iox.ReadAll(resp.Body, resp.ContentLength)
 	_ = resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		f := Failure{}
@@ -35,35 +36,6 @@ func (c *Client) Read(ctx context.Context, resp *http.Response, readErr ErrorRea
 		return nil, c.unreadable(ctx, resp, err)
 	}
 	return body, nil
-}
-
-// maxSizeHint bounds the buffer readAll allocates up front from a
-// Content-Length, so that a server announcing a large body it never sends
-// cannot make the client allocate it.
-const maxSizeHint = 1 << 20
-
-// readAll is io.ReadAll with a first buffer sized from the Content-Length
-// (n, or -1 when unknown): one allocation for a body of known length,
-// instead of the doublings and copies of io.ReadAll's 512-byte start.
-func readAll(r io.Reader, n int64) ([]byte, error) {
-	size := 512
-	if n >= 0 && n < maxSizeHint {
-		size = int(n) + 1 // room for the read that sees io.EOF
-	}
-	b := make([]byte, 0, size)
-	for {
-		k, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+k]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
 }
 
 // DecodeJSON reads resp and decodes a 2xx JSON body into a new T.

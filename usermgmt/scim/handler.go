@@ -7,12 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/usermgmt-go/sdk/internal/iox"
 
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -298,8 +299,39 @@ func (t *tenant) writeCtx(r *http.Request) (context.Context, context.CancelFunc)
 // readBody decodes a JSON object from the request body, capped at
 // maxBody.
 func (t *tenant) readBody(w http.ResponseWriter, r *http.Request) (map[string]any, error) {
+	data, err := t.readBytes(w, r)
+	if err != nil {
+		return nil, err
+	}
+	return decodeObject(data)
+}
+
+// readUser reads a User resource from the request body: in one decoding
+// into a struct when it has the common shape (see fastUser), else through
+// maps and parseUser, which also words the errors.
+func (t *tenant) readUser(w http.ResponseWriter, r *http.Request) (*userState, error) {
+	data, err := t.readBytes(w, r)
+	if err != nil {
+		return nil, err
+	}
+	if st, ok := fastUser(data); ok {
+		return st, nil
+	}
+	m, err := decodeObject(data)
+	if err != nil {
+		return nil, err
+	}
+	return parseUser(m)
+}
+
+// readBytes reads the request body, capped at maxBody.
+func (t *tenant) readBytes(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body := http.MaxBytesReader(w, r.Body, t.maxBody)
-	data, err := io.ReadAll(body)
+	n := r.ContentLength
+	if n > t.maxBody {
+		n = -1 // refused below, on reading: no buffer that large
+	}
+	data, err := iox.ReadAll(body, n)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -307,6 +339,11 @@ func (t *tenant) readBody(w http.ResponseWriter, r *http.Request) (map[string]an
 		}
 		return nil, &scimError{status: http.StatusBadRequest, scimType: "invalidSyntax", detail: "the request body could not be read"}
 	}
+	return data, nil
+}
+
+// decodeObject decodes data, which must be a JSON object.
+func decodeObject(data []byte) (map[string]any, error) {
 	var m map[string]any
 	if err := json.Unmarshal(data, &m); err != nil || m == nil {
 		return nil, &scimError{status: http.StatusBadRequest, scimType: "invalidSyntax", detail: "the request body is not a JSON object"}

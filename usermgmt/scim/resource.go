@@ -220,7 +220,16 @@ func (t *tenant) userDocument(u *usermgmt.User, base, tag string) *userDoc {
 // writeUser answers with u: every attribute as a userDoc, or those the
 // request's attributes and excludedAttributes select.
 func (t *tenant) writeUser(w http.ResponseWriter, r *http.Request, status int, u *usermgmt.User, base string) {
-	tag := userETag(u)
+	t.writeUserTagged(w, r, status, u, base, userETag(u))
+}
+
+// writeUserTagged is writeUser for a caller that has computed u's entity
+// tag already.
+func (t *tenant) writeUserTagged(w http.ResponseWriter, r *http.Request, status int, u *usermgmt.User, base, tag string) {
+	if r.URL.RawQuery == "" { // no attributes or excludedAttributes: every attribute
+		writeJSON(w, status, t.userDocument(u, base, tag), tag)
+		return
+	}
 	if p := newProjection(r.URL.Query(), userInfo); p != nil {
 		writeJSON(w, status, p.apply(t.userResource(u, base)), tag)
 		return

@@ -232,7 +232,7 @@ func (t *tenant) getUser(w http.ResponseWriter, r *http.Request, base, id string
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	t.writeUser(w, r, http.StatusOK, u, base)
+	t.writeUserTagged(w, r, http.StatusOK, u, base, tag)
 	return nil
 }
 
@@ -372,44 +372,59 @@ func primaryEmail(v any) (string, error) {
 	if !ok {
 		return "", badRequest("invalidValue", "emails must be a list")
 	}
-	var first, work, primary string
+	entries := make([]emailEntry, 0, len(list))
 	for _, el := range list {
 		m, ok := el.(map[string]any)
 		if !ok {
 			return "", badRequest("invalidValue", "each of emails must be an object")
 		}
-		var value, typ string
-		var isPrimary bool
+		var e emailEntry
 		for k, x := range m {
 			switch strings.ToLower(k) {
 			case "value":
-				value, _ = x.(string)
+				e.value, _ = x.(string)
 			case "type":
-				typ, _ = x.(string)
+				e.typ, _ = x.(string)
 			case "primary":
-				isPrimary, _ = parseBool(x)
+				e.primary, _ = parseBool(x)
 			}
 		}
-		if value == "" {
+		entries = append(entries, e)
+	}
+	return pickEmail(entries), nil
+}
+
+// emailEntry is one of a user's emails, as a request gives it.
+type emailEntry struct {
+	value, typ string
+	primary    bool
+}
+
+// pickEmail picks the address of a user's emails: the primary one, else
+// the work one, else the first; entries without a value are skipped.
+func pickEmail(list []emailEntry) string {
+	var first, work, primary string
+	for _, e := range list {
+		if e.value == "" {
 			continue
 		}
 		if first == "" {
-			first = value
+			first = e.value
 		}
-		if work == "" && strings.EqualFold(typ, "work") {
-			work = value
+		if work == "" && strings.EqualFold(e.typ, "work") {
+			work = e.value
 		}
-		if primary == "" && isPrimary {
-			primary = value
+		if primary == "" && e.primary {
+			primary = e.value
 		}
 	}
 	switch {
 	case primary != "":
-		return primary, nil
+		return primary
 	case work != "":
-		return work, nil
+		return work
 	}
-	return first, nil
+	return first
 }
 
 // fullName is the name a request gives: name.formatted, else given and
@@ -425,11 +440,7 @@ func (st *userState) fullName() string {
 }
 
 func (t *tenant) createUser(w http.ResponseWriter, r *http.Request, base string) error {
-	body, err := t.readBody(w, r)
-	if err != nil {
-		return err
-	}
-	st, err := parseUser(body)
+	st, err := t.readUser(w, r)
 	if err != nil {
 		return err
 	}
@@ -474,11 +485,7 @@ func (t *tenant) createUser(w http.ResponseWriter, r *http.Request, base string)
 }
 
 func (t *tenant) replaceUser(w http.ResponseWriter, r *http.Request, base, id string) error {
-	body, err := t.readBody(w, r)
-	if err != nil {
-		return err
-	}
-	st, err := parseUser(body)
+	st, err := t.readUser(w, r)
 	if err != nil {
 		return err
 	}
