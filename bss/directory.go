@@ -162,18 +162,18 @@ func (d *directoryDriver) FindUser(ctx context.Context, key string) (*driver.Use
 	return nil, driver.ErrNotFound
 }
 
-// toUser converts u (nil stays nil); Raw holds a copy of it.
+// toUser converts u (nil stays nil). Raw is u itself: every caller
+// passes a user it has just received and keeps no other hold on.
 func toUser(u *User) *driver.User {
 	if u == nil {
 		return nil
 	}
-	raw := *u
 	return &driver.User{
 		ID:         u.ID,
 		Email:      u.ContactDetails.Email,
 		ExternalID: u.ExternalID,
 		Name:       u.Name,
 		Active:     u.Registered(),
-		Raw:        &raw,
+		Raw:        u,
 	}
 }

@@ -189,18 +189,18 @@ func parseID(op, id string) (int64, error) {
 	return n, err
 }
 
-// toUser converts u (nil stays nil); Raw holds a copy of it.
+// toUser converts u (nil stays nil). Raw is u itself: every caller
+// passes a user it has just received and keeps no other hold on.
 func toUser(u *User) *driver.User {
 	if u == nil {
 		return nil
 	}
-	raw := *u
 	return &driver.User{
 		ID:       strconv.FormatInt(u.ID, 10),
 		Username: u.Username,
 		Email:    u.EmailAddress,
 		Name:     u.ContactName,
 		Active:   u.Active,
-		Raw:      &raw,
+		Raw:      u,
 	}
 }

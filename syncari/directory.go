@@ -74,11 +74,12 @@ func (d *directoryDriver) Traits() driver.Traits {
 // publishes no maximum.
 const maxPageSize = 1000
 
+// toUser converts u (nil stays nil). Raw is u itself: every caller
+// passes a user it has just received and keeps no other hold on.
 func (d *directoryDriver) toUser(u *User) *driver.User {
 	if u == nil {
 		return nil
 	}
-	raw := *u
 	return &driver.User{
 		ID:        u.ID,
 		Email:     u.Email,
@@ -87,7 +88,7 @@ func (d *directoryDriver) toUser(u *User) *driver.User {
 		LastName:  u.LastName,
 		Active:    u.Active(),
 		Roles:     slices.Clone(u.Roles[d.c.instanceID]),
-		Raw:       &raw,
+		Raw:       u,
 	}
 }
 

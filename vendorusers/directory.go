@@ -256,11 +256,12 @@ func parseID(op, id string) (int64, error) {
 	return n, nil
 }
 
+// toDriverUser converts u (nil stays nil). Raw is u itself: every caller
+// passes a user it has just received and keeps no other hold on.
 func toDriverUser(u *User) *driver.User {
 	if u == nil {
 		return nil
 	}
-	cp := *u
 	out := &driver.User{
 		ID:        strconv.FormatInt(u.ID, 10),
 		Username:  u.Email,
@@ -269,7 +270,7 @@ func toDriverUser(u *User) *driver.User {
 		FirstName: u.Details.FirstName,
 		LastName:  u.Details.LastName,
 		Active:    u.Active,
-		Raw:       &cp,
+		Raw:       u,
 	}
 	if u.Details.Role.Name != "" {
 		out.Roles = []string{u.Details.Role.Name}
