@@ -14,7 +14,11 @@
 // # Endpoints
 //
 //   - /Users: POST, GET (filter, startIndex, count, attributes,
-//     excludedAttributes), GET/PUT/PATCH/DELETE /Users/{id}.
+//     excludedAttributes), GET/PUT/PATCH/DELETE /Users/{id}, and the same
+//     search by POST to /Users/.search (and /Groups/.search), its
+//     SearchRequest body read as the query. Sorting is not supported
+//     (sortBy is refused with 400 invalidValue, and ServiceProviderConfig
+//     says so), nor is bulk.
 //   - /Groups, for directories with roles (Capabilities.Roles): a group is
 //     a role, its id and displayName the role's name, its members the users
 //     holding it. Adding a member gives the user the role (SetRoles);

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,10 +50,17 @@ func memberIDs(us []*usermgmt.User) []string {
 }
 
 func (t *tenant) serveGroups(w http.ResponseWriter, r *http.Request, base string, rest []string) error {
+	if len(rest) == 1 && rest[0] == ".search" && r.Method == http.MethodPost {
+		q, err := t.searchQuery(w, r)
+		if err != nil {
+			return err
+		}
+		return t.listGroups(w, r, base, q)
+	}
 	if len(rest) == 0 {
 		switch r.Method {
 		case http.MethodGet:
-			return t.listGroups(w, r, base)
+			return t.listGroups(w, r, base, r.URL.Query())
 		case http.MethodPost:
 			return t.createGroup(w, r, base)
 		}
@@ -99,8 +107,7 @@ func (t *tenant) serveGroups(w http.ResponseWriter, r *http.Request, base string
 	return errMethod
 }
 
-func (t *tenant) listGroups(w http.ResponseWriter, r *http.Request, base string) error {
-	q := r.URL.Query()
+func (t *tenant) listGroups(w http.ResponseWriter, r *http.Request, base string, q url.Values) error {
 	start, count, expr, err := listQuery(q, groupInfo)
 	if err != nil {
 		return err

@@ -235,10 +235,15 @@ func (t *tenant) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	base := t.base(r)
 	var err error
 	switch {
+	case len(segs) == 2 && segs[0] == "Users" && segs[1] == ".search" && r.Method == http.MethodPost:
+		var q url.Values
+		if q, err = t.searchQuery(w, r); err == nil {
+			err = t.listUsers(w, r, base, q)
+		}
 	case len(segs) == 1 && segs[0] == "Users":
 		switch r.Method {
 		case http.MethodGet:
-			err = t.listUsers(w, r, base)
+			err = t.listUsers(w, r, base, r.URL.Query())
 		case http.MethodPost:
 			err = t.createUser(w, r, base)
 		default:

@@ -113,6 +113,40 @@ func TestRFC7644(t *testing.T) {
 				t.Errorf("excludedAttributes: %s", r.raw)
 			}
 		}},
+		{"3.4.3 search by POST", func(t *testing.T, b *bridge) {
+			id := b.create("search")
+			b.create("search-other")
+			const schema = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+			r := b.do("POST", "/Users/.search", map[string]any{"schemas": []string{schema},
+				"filter": `userName eq "search@example.com"`, "attributes": []string{"userName"}, "startIndex": 1, "count": 10}).expect(t, 200, "")
+			if rs := r.resources(); len(rs) != 1 || rs[0]["id"] != id || rs[0]["userName"] == nil || rs[0]["active"] != nil || r.str("schemas.0") != "urn:ietf:params:scim:api:messages:2.0:ListResponse" {
+				t.Errorf("search: %s", r.raw)
+			}
+			get := b.do("GET", "/Users?startIndex=2&count=1", nil).expect(t, 200, "")
+			post := b.do("POST", "/Users/.search", map[string]any{"SCHEMAS": []string{schema}, "StartIndex": 2, "COUNT": 1}).expect(t, 200, "")
+			if fmt.Sprint(post.body) != fmt.Sprint(get.body) {
+				t.Errorf("the same page by POST and GET differ:\n%s\n%s", post.raw, get.raw)
+			}
+			r = b.do("POST", "/Users/.search", map[string]any{"schemas": []string{schema}, "excludedAttributes": []string{"emails", "name"},
+				"filter": `userName eq "search@example.com"`}).expect(t, 200, "")
+			if rs := r.resources(); len(rs) != 1 || rs[0]["emails"] != nil || rs[0]["name"] != nil || rs[0]["userName"] == nil {
+				t.Errorf("excludedAttributes: %s", r.raw)
+			}
+			b.do("POST", "/Users/.search", map[string]any{"filter": `userName eq "search@example.com"`}).expect(t, 400, "invalidSyntax")
+			b.do("POST", "/Users/.search", map[string]any{"schemas": []string{schema}, "filter": `userName eq`}).expect(t, 400, "invalidFilter")
+			b.do("POST", "/Users/.search", map[string]any{"schemas": []string{schema}, "sortBy": "userName"}).expect(t, 400, "invalidValue")
+			for _, bad := range []map[string]any{{"count": "ten"}, {"startIndex": 1.5}, {"filter": 7}, {"attributes": "userName"}, {"attributes": []any{1}}} {
+				bad["schemas"] = []string{schema}
+				b.do("POST", "/Users/.search", bad).expect(t, 400, "invalidValue")
+			}
+			b.do("POST", "/Users/.search", "{not json").expect(t, 400, "invalidSyntax")
+			b.do("GET", "/Users/.search", nil).expect(t, 404, "")
+			if b.caps.Roles {
+				b.do("POST", "/Groups/.search", map[string]any{"schemas": []string{schema}}).expect(t, 200, "")
+			} else {
+				b.do("POST", "/Groups/.search", map[string]any{"schemas": []string{schema}}).expect(t, 404, "")
+			}
+		}},
 		{"3.5.1 replace", func(t *testing.T, b *bridge) {
 			id := b.create("put")
 			same := newUser("put")

@@ -190,8 +190,7 @@ func listQuery(q url.Values, info *schemaInfo) (start, count int, expr filter.Ex
 	return start, count, expr, nil
 }
 
-func (t *tenant) listUsers(w http.ResponseWriter, r *http.Request, base string) error {
-	q := r.URL.Query()
+func (t *tenant) listUsers(w http.ResponseWriter, r *http.Request, base string, q url.Values) error {
 	start, count, expr, err := listQuery(q, userInfo)
 	if err != nil {
 		return err
