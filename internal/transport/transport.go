@@ -290,7 +290,8 @@ type call struct {
 	idempotent   bool
 	maybeApplied bool
 	wire         *wireCount
-	// attemptStart is when the current attempt began.
+	// attemptStart is when the current attempt began (set only when the
+	// client logs: the log alone reads it).
 	attemptStart time.Time
 	// tel is the call's telemetry, nil when the client records none.
 	tel *callTel
@@ -530,7 +531,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	cl.attemptStart = time.Now()
+	if c.logger != nil { // the attempt's duration is logged, nowhere else read
+		cl.attemptStart = time.Now()
+	}
 	if cl.tel != nil {
 		c.startAttempt(ctx, cl)
 	}
@@ -685,7 +688,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		case <-t.C:
 		}
 	}
-	cl.attemptStart = time.Now()
+	if c.logger != nil {
+		cl.attemptStart = time.Now()
+	}
 	if cl.wire != nil {
 		cl.wire.next()
 	}
