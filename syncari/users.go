@@ -196,15 +196,23 @@ func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) iter.Seq
 			return
 		}
 		// A cursor seen before means the server is going round in a
-		// circle: stop rather than list the same users for ever.
-		seen := map[string]bool{}
+		// circle: stop rather than list the same users for ever. Every
+		// page that points to another records its own cursor (a listing
+		// of one page needs no record).
+		var seen map[string]bool
 		usermgmt.Paginate(ctx, "", func(ctx context.Context, cursor string) ([]User, string, bool, error) {
-			seen[cursor] = true
 			p, err := c.ListUsersPage(ctx, cursor, opts)
 			if err != nil {
 				return nil, "", false, err
 			}
-			return p.Users, p.NextCursor, p.NextCursor != "" && !seen[p.NextCursor], nil
+			if p.NextCursor == "" {
+				return p.Users, "", false, nil
+			}
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[cursor] = true
+			return p.Users, p.NextCursor, !seen[p.NextCursor], nil
 		})(yield)
 	}
 }
