@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/usermgmt-go/sdk/usermgmt"
+	"github.com/usermgmt-go/sdk/usermgmt/driver"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
@@ -29,4 +30,50 @@ func TestProvisionWithAHugeRateLimit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fixedDriver answers every call at once with a fixed user: what remains
+// of a Directory call against it is the Directory's own work.
+type fixedDriver struct{}
+
+func (fixedDriver) Provider() string { return "fixed" }
+func (fixedDriver) Traits() driver.Traits {
+	return driver.Traits{NaturalKey: driver.KeyEmail, Requires: []string{"Email"}}
+}
+func (fixedDriver) CreateUser(_ context.Context, in *driver.CreateInput) (*driver.User, error) {
+	return &driver.User{ID: "1", Email: in.Email, Name: in.Name, Active: true}, nil
+}
+func (fixedDriver) GetUser(_ context.Context, id string) (*driver.User, error) {
+	return &driver.User{ID: id, Email: "ada@example.com", Active: true}, nil
+}
+func (fixedDriver) ListPage(context.Context, driver.PageRequest) (*driver.Page, error) {
+	return &driver.Page{}, nil
+}
+
+// BenchmarkDirectoryOwnCost measures what the Directory adds to a driver's
+// create and get (validation, the email check, the exactly-once create's
+// bookkeeping, the copy into a usermgmt.User) over a driver that answers
+// at once; see BENCHMARKS.md.
+func BenchmarkDirectoryOwnCost(b *testing.B) {
+	d, err := usermgmt.NewDirectory(fixedDriver{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.Run("create", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := d.CreateUser(ctx, usermgmt.CreateUserInput{Email: "ada@example.com", Name: "Ada Lovelace"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("get", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := d.GetUser(ctx, "1"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
