@@ -15,31 +15,34 @@ func (t *tenant) discovery(w http.ResponseWriter, base string, segs []string) er
 		writeJSON(w, http.StatusOK, t.spc(base), "")
 		return nil
 	case "ResourceTypes":
-		types := t.resourceTypes(base)
-		if len(segs) == 1 {
-			writeJSON(w, http.StatusOK, listOf(types), "")
+		if serveByID(w, t.resourceTypes(base), segs[1:]) {
 			return nil
-		}
-		for _, rt := range types {
-			if rt["id"] == segs[1] {
-				writeJSON(w, http.StatusOK, rt, "")
-				return nil
-			}
 		}
 	case "Schemas":
-		schemas := t.schemas(base)
-		if len(segs) == 1 {
-			writeJSON(w, http.StatusOK, listOf(schemas), "")
+		if serveByID(w, t.schemas(base), segs[1:]) {
 			return nil
-		}
-		for _, s := range schemas {
-			if s["id"] == segs[1] {
-				writeJSON(w, http.StatusOK, s, "")
-				return nil
-			}
 		}
 	}
 	return &scimError{status: http.StatusNotFound, detail: "no such resource type or schema"}
+}
+
+// serveByID writes the list of items when rest is empty, or the item whose
+// id is rest[0]; it reports whether it wrote anything.
+func serveByID(w http.ResponseWriter, items []map[string]any, rest []string) bool {
+	if len(rest) == 0 {
+		writeJSON(w, http.StatusOK, listOf(items), "")
+		return true
+	}
+	if len(rest) > 1 {
+		return false
+	}
+	for _, it := range items {
+		if it["id"] == rest[0] {
+			writeJSON(w, http.StatusOK, it, "")
+			return true
+		}
+	}
+	return false
 }
 
 func listOf(items []map[string]any) map[string]any {
