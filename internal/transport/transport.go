@@ -85,6 +85,8 @@ type Client struct {
 	// tel is nil unless the options set a tracer provider, a meter
 	// provider or a propagator.
 	tel *telemetry
+	// causeKey is what context.Cause looks up (see boundCtx).
+	causeKey any
 }
 
 // secretList holds the secrets a Client was configured with, and their
@@ -130,6 +132,7 @@ func New(cfg Config) *Client {
 		secrets:   &secretList{},
 		wait:      cfg.Wait,
 		tel:       newTelemetry(o),
+		causeKey:  causeKeyOf(),
 	}
 	if o.UserAgent != "" {
 		c.userAgent += " " + o.UserAgent
@@ -157,8 +160,25 @@ func New(cfg Config) *Client {
 		CheckRetry:   c.checkRetry,
 		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		PrepareRetry: rewindBody,
 	}
 	return c
+}
+
+// rewindBody gives a resent request a fresh body from its GetBody. Do hands
+// go-retryablehttp a request whose body net/http can recreate without
+// letting it read the body into a copy of its own first; go-retryablehttp
+// calls rewindBody before every attempt after the first.
+func rewindBody(req *http.Request) error {
+	if req.GetBody == nil || req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return err
+	}
+	req.Body = body
+	return nil
 }
 
 // Provider returns the provider name the client was made for.
@@ -511,9 +531,16 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	ctx = httptrace.WithClientTrace(ctx, &ds.trace)
 	ds.ctx = callCtx{Context: ctx, cl: cl}
 	ctx = &ds.ctx
-	cancel := context.CancelFunc(func() {})
+	var bound *boundCtx
 	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		bound = &ds.bound
+		bound.start(ctx, c.timeout, c.causeKey)
+		ctx = bound
+	}
+	cancel := func() {
+		if bound != nil {
+			bound.release()
+		}
 	}
 	if c.tel != nil {
 		ctx = c.startCall(ctx, cl, req)
@@ -522,7 +549,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if req.Header.Get("User-Agent") == "" {
 		req.Header["User-Agent"] = c.uaHeader
 	}
-	rreq, err := retryablehttp.FromRequest(req)
+	rreq, err := retryable(req)
 	if err != nil {
 		cancel()
 		err = fmt.Errorf("%s: %s: %w", c.provider, cl.op, err)
@@ -564,9 +591,25 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if cl.tel != nil {
 		c.endCall(ctx, cl, resp, nil)
 	}
-	ds.body = limitedBody{rc: resp.Body, left: c.maxBody, max: c.maxBody, cancel: cancel}
+	ds.body = limitedBody{rc: resp.Body, left: c.maxBody, max: c.maxBody, bound: bound}
 	resp.Body = &ds.body
 	return resp, nil
+}
+
+// retryable wraps req for go-retryablehttp. A body that GetBody can
+// recreate (any body net/http.NewRequest took from a bytes.Reader, which
+// is what generated code builds) is left where it is, and rewindBody renews
+// it for each retry; any other body is read into a copy that every attempt
+// reads again. req is the Do's own copy of the caller's request.
+func retryable(req *http.Request) (*retryablehttp.Request, error) {
+	if req.GetBody == nil || req.Body == nil || req.Body == http.NoBody {
+		return retryablehttp.FromRequest(req)
+	}
+	body := req.Body
+	req.Body = nil // seen as no body: nothing for go-retryablehttp to copy
+	rreq, err := retryablehttp.FromRequest(req)
+	req.Body = body
+	return rreq, err
 }
 
 // scrubbedError is an error whose message had secrets scrubbed from it.
@@ -608,10 +651,10 @@ func redactURL(raw string) string {
 var ErrResponseTooLarge = errors.New("response body exceeds the size limit")
 
 type limitedBody struct {
-	rc     io.ReadCloser
-	left   int64
-	max    int64
-	cancel context.CancelFunc
+	rc    io.ReadCloser
+	left  int64
+	max   int64
+	bound *boundCtx // released on Close; nil when the call has no bound of its own
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
@@ -634,7 +677,9 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 
 func (b *limitedBody) Close() error {
 	err := b.rc.Close()
-	b.cancel()
+	if b.bound != nil {
+		b.bound.release()
+	}
 	return err
 }
 
@@ -755,6 +800,7 @@ type doState struct {
 	ctx   callCtx
 	wire  wireCount
 	trace httptrace.ClientTrace
+	bound boundCtx
 	body  limitedBody
 }
 

@@ -322,34 +322,74 @@ func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
 	}
 }
 
+// TestBodiesAreReplayedOnRetry: every attempt sends the whole body, whether
+// net/http can recreate it (GetBody, renewed for each retry) or not (read
+// into a copy once), and the first attempt of a recreatable one sends the
+// caller's own reader.
 func TestBodiesAreReplayedOnRetry(t *testing.T) {
 	t.Parallel()
-	var bodies []string
-	var mu sync.Mutex
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		bodies = append(bodies, string(b))
-		n := len(bodies)
-		mu.Unlock()
-		if n < 3 {
-			w.WriteHeader(503)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	c := New(Config{Provider: "test", Options: mustOptions(t, fastRetries())})
-	if _, err := send(t, c, context.Background(), "PUT", srv.URL, ByMethod); err != nil {
-		t.Fatal(err)
-	}
-	for i, b := range bodies {
-		if b != `{"a":1}` {
-			t.Errorf("attempt %d sent body %q", i+1, b)
-		}
-	}
-	if len(bodies) != 3 {
-		t.Errorf("attempts = %d, want 3", len(bodies))
+	for _, tc := range []struct {
+		name    string
+		getBody bool
+	}{{"GetBody", true}, {"no GetBody", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var bodies []string
+			var mu sync.Mutex
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				mu.Lock()
+				bodies = append(bodies, string(b))
+				n := len(bodies)
+				mu.Unlock()
+				if n < 3 {
+					w.WriteHeader(503)
+				}
+			}))
+			t.Cleanup(srv.Close)
+			c := New(Config{Provider: "test", Options: mustOptions(t, fastRetries())})
+			req, err := http.NewRequestWithContext(WithCall(context.Background(), "op", ByMethod), "PUT", srv.URL, strings.NewReader(`{"a":1}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := &readCount{r: req.Body}
+			req.Body = first
+			if !tc.getBody {
+				req.GetBody = nil
+			}
+			resp, err := c.Do(req)
+			if err == nil {
+				_, err = c.Read(req.Context(), resp, nil)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, b := range bodies {
+				if b != `{"a":1}` {
+					t.Errorf("attempt %d sent body %q", i+1, b)
+				}
+			}
+			if len(bodies) != 3 {
+				t.Errorf("attempts = %d, want 3", len(bodies))
+			}
+			if first.n == 0 {
+				t.Error("the caller's body was never read")
+			}
+			if req.Body != first {
+				t.Error("Do replaced the caller's request body")
+			}
+		})
 	}
 }
+
+// readCount is a request body that counts its reads.
+type readCount struct {
+	r io.ReadCloser
+	n int
+}
+
+func (b *readCount) Read(p []byte) (int, error) { b.n++; return b.r.Read(p) }
+func (b *readCount) Close() error               { return b.r.Close() }
 
 func TestResponseSizeCap(t *testing.T) {
 	t.Parallel()
