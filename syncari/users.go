@@ -115,22 +115,18 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 
 // ListUsersOptions filter and page a user listing.
 type ListUsersOptions struct {
-	// PageSize asks for pages of at most this many users, from 1 to
-	// MaxPageSize; zero means DefaultPageSize. Assumed: the API pages with
-	// cursorToken and limit, as an unofficial source says; a server that
-	// does not page returns every user at once, which works too.
+	// PageSize asks for pages of at most this many users (the limit query
+	// parameter), from 1 to MaxPageSize; zero sends no limit, leaving the
+	// page to the server. Assumed: the API pages with cursorToken and
+	// limit, as an unofficial source says; the vendor documents no paging
+	// (so no default page size either), and a server that does not page
+	// returns every user at once, which works too.
 	PageSize int
 }
 
-// Page sizes of a user listing (the limit query parameter). The API
-// documents neither a default nor a maximum (its paging itself is assumed).
-const (
-	// DefaultPageSize is the limit sent when ListUsersOptions.PageSize is
-	// zero.
-	DefaultPageSize = 100
-	// MaxPageSize is the largest limit the specification allows (int32).
-	MaxPageSize = math.MaxInt32
-)
+// MaxPageSize is the largest page size (limit) the specification allows
+// (int32). The API documents no default page size, nor a maximum.
+const MaxPageSize = math.MaxInt32
 
 // UserPage is one page of users.
 type UserPage struct {
@@ -146,14 +142,14 @@ func (c *Client) ListUsersPage(ctx context.Context, cursor string, opts *ListUse
 	if err := c.check(ctx, op); err != nil {
 		return nil, err
 	}
-	n := int32(DefaultPageSize)
+	var limit *int32 // sent only when asked for: the parameter is assumed
 	if opts != nil && opts.PageSize != 0 {
 		if opts.PageSize < 1 || opts.PageSize > MaxPageSize {
-			return nil, inputError(op, "PageSize", "must be between 1 and MaxPageSize, or 0 for DefaultPageSize")
+			return nil, inputError(op, "PageSize", "must be between 1 and MaxPageSize, or 0 to leave the page size to the server")
 		}
-		n = int32(opts.PageSize)
+		n := int32(opts.PageSize)
+		limit = &n
 	}
-	limit := &n
 	ctx, inst, key := c.call(ctx, op, transport.Idempotent)
 	p := &wire.GetUsersParams{SyncariID: inst, ClientRequestID: key, Limit: limit, CursorToken: ptr.NonZero(cursor)}
 	resp, err := c.api.GetUsers(ctx, p)
