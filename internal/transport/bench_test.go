@@ -5,7 +5,10 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
 	"testing"
+	"time"
 
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -85,4 +88,55 @@ func BenchmarkDo(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkWireCountHooks measures what counting the requests on the wire
+// costs net/http over a loopback round trip: the same GET to the same
+// server, with the httptrace hooks of a wireCount and without any trace,
+// alternating (the first of a pair changes each iteration). It reports the
+// mean extra time of a traced call and the ratio of the two.
+func BenchmarkWireCountHooks(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"id":"1","email":"ada@example.com","active":true}`))
+	}))
+	b.Cleanup(srv.Close)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	b.Cleanup(tr.CloseIdleConnections)
+	hc := &http.Client{Transport: tr}
+	get := func(traced bool) {
+		ctx := context.Background()
+		if traced {
+			ds := &doState{}
+			ds.wire.attempts.Store(1)
+			ds.wire.max = 4
+			ds.wire.hooks(&ds.trace)
+			ctx = httptrace.WithClientTrace(ctx, &ds.trace)
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+	}
+	get(false)
+	var plain, traced time.Duration
+	for i := 0; b.Loop(); i++ {
+		for j := range 2 {
+			withTrace := (i+j)%2 == 1
+			start := time.Now()
+			get(withTrace)
+			if withTrace {
+				traced += time.Since(start)
+			} else {
+				plain += time.Since(start)
+			}
+		}
+	}
+	b.ReportMetric(float64(traced-plain)/float64(b.N), "extra-ns/call")
+	b.ReportMetric(float64(traced)/float64(plain), "traced/plain")
 }

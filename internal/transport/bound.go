@@ -13,7 +13,7 @@ import (
 // in a map its parent allocates, while a child of a context with an
 // AfterFunc method is recorded through that method, which here appends to
 // a small array the boundCtx already holds. Over a loopback round trip the
-// difference is 2 to 4 µs a call (BENCHMARKS.md, "The call timeout").
+// difference is 2 to 4 µs a call (BENCHMARKS.md, "The call bound").
 //
 // It behaves as the timer context does (TestBoundCtxBehavesAsWithTimeout
 // holds it to it): Done is closed, and Err says context.DeadlineExceeded,
