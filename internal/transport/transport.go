@@ -170,7 +170,7 @@ func New(cfg Config) *Client {
 // letting it read the body into a copy of its own first; go-retryablehttp
 // calls rewindBody before every attempt after the first.
 func rewindBody(req *http.Request) error {
-	if req.GetBody == nil || req.Body == nil || req.Body == http.NoBody {
+	if !rewindable(req) {
 		return nil
 	}
 	body, err := req.GetBody()
@@ -602,7 +602,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 // it for each retry; any other body is read into a copy that every attempt
 // reads again. req is the Do's own copy of the caller's request.
 func retryable(req *http.Request) (*retryablehttp.Request, error) {
-	if req.GetBody == nil || req.Body == nil || req.Body == http.NoBody {
+	if !rewindable(req) {
 		return retryablehttp.FromRequest(req)
 	}
 	body := req.Body
@@ -610,6 +610,11 @@ func retryable(req *http.Request) (*retryablehttp.Request, error) {
 	rreq, err := retryablehttp.FromRequest(req)
 	req.Body = body
 	return rreq, err
+}
+
+// rewindable reports whether req has a body that GetBody can recreate.
+func rewindable(req *http.Request) bool {
+	return req.Body != nil && req.Body != http.NoBody && req.GetBody != nil
 }
 
 // scrubbedError is an error whose message had secrets scrubbed from it.
