@@ -79,9 +79,14 @@ type tokenCache struct {
 }
 
 // fetch is one token request and the callers waiting for it. Its fields
-// other than done are guarded by tokenCache.mu.
+// other than done are guarded by tokenCache.mu. Its outcome (tok and
+// expiry, or err) is what every waiter gets: the cache's own token may be
+// invalidated by another caller between the end of the fetch and a
+// waiter's wake-up, and a waiter must not mistake that for a failed fetch.
 type fetch struct {
 	done    chan struct{} // closed when the request is over
+	tok     *oauth2.Token
+	expiry  time.Time // on the cache's clock; zero when the token has none
 	err     error
 	waiters int
 	cancel  context.CancelFunc
@@ -168,10 +173,13 @@ func (c *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
-	if c.tok == nil || !c.now().Before(c.fresh) {
-		return nil, errors.New("syncari: getToken: the token endpoint issued a token that has already expired")
+	// The fetch's own token, even when another caller has invalidated it
+	// meanwhile: a request with a revoked token gets the 401 that leads to
+	// the next fetch. Only a token past its expiry is not handed out.
+	if !f.expiry.IsZero() && !c.now().Before(f.expiry) {
+		return nil, errors.New("syncari: getToken: the token endpoint issued a token that expired before it could be used")
 	}
-	return c.tok, nil
+	return f.tok, nil
 }
 
 func (c *tokenCache) fetch(ctx context.Context, f *fetch) {
@@ -191,13 +199,13 @@ func (c *tokenCache) fetch(ctx context.Context, f *fetch) {
 	if err != nil {
 		f.err = tokenError(err, c.cc.ClientSecret)
 	} else {
-		c.tok = tok
 		now := c.now()
 		expiry := tok.Expiry // x/oauth2 dates it by the wall clock; re-date it by ours
 		if !expiry.IsZero() {
 			expiry = now.Add(time.Until(expiry))
 		}
-		c.fresh = refreshAt(now, expiry)
+		f.tok, f.expiry = tok, expiry
+		c.tok, c.fresh = tok, refreshAt(now, expiry)
 	}
 	close(f.done)
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/usermgmt-go/sdk/internal/transport"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
@@ -137,5 +139,44 @@ func TestAbandonedTokenFetchIsCancelled(t *testing.T) {
 	hang.Store(false)
 	if got, err := c.get(context.Background()); err != nil || got != "tok-after" {
 		t.Errorf("next caller: %q, %v; want a fresh fetch", got, err)
+	}
+}
+
+// TestWaiterGetsItsFetchsToken: a caller waiting on a token fetch gets the
+// token that fetch obtained, even when another caller invalidated it (its
+// request met a 401) before this one woke up. Reading the cache's slot
+// instead made every such waiter fail with "already expired"; 128
+// goroutines sharing one client, with the fake's tokens revoked mid-run,
+// met it under load.
+func TestWaiterGetsItsFetchsToken(t *testing.T) {
+	t.Parallel()
+	o, err := usermgmt.NewOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTokenCache(transport.New(transport.Config{Provider: provider, Options: o}), "http://127.0.0.1:1/token", "id", "secret", time.Second)
+	// A fetch in flight, as token would start it; the test plays its end.
+	f := &fetch{done: make(chan struct{}), cancel: func() {}}
+	c.inflight = f
+	type result struct {
+		tok string
+		err error
+	}
+	got := make(chan result, 1)
+	go func() {
+		tok, err := c.get(context.Background())
+		got <- result{tok, err}
+	}()
+	c.mu.Lock()
+	f.tok = &oauth2.Token{AccessToken: "tok-1"}
+	f.expiry = c.now().Add(time.Hour)
+	// c.tok stays nil: the token was handed out and invalidated at once.
+	// c.inflight stays f, so that the waiter joins this fetch whether it
+	// starts before or after the fetch ends.
+	c.mu.Unlock()
+	close(f.done)
+	r := <-got
+	if r.err != nil || r.tok != "tok-1" {
+		t.Fatalf("waiter got %q, %v; want the fetch's token tok-1", r.tok, r.err)
 	}
 }
