@@ -76,6 +76,9 @@ type tokenCache struct {
 	tok      *oauth2.Token
 	fresh    time.Time // when tok stops being used
 	inflight *fetch    // the fetch new callers join, nil when none runs
+	seq      int       // fetches started
+	minSeq   int       // the oldest fetch a caller may join: one started before a 401 may bring a revoked token
+	tokSeq   int       // the fetch tok came from; an older fetch ending late does not replace it
 }
 
 // fetch is one token request and the callers waiting for it. Its fields
@@ -89,6 +92,7 @@ type fetch struct {
 	expiry  time.Time // on the cache's clock; zero when the token has none
 	err     error
 	waiters int
+	seq     int
 	cancel  context.CancelFunc
 }
 
@@ -145,9 +149,10 @@ func (c *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 		return tok, nil
 	}
 	f := c.inflight
-	if f == nil {
+	if f == nil || f.seq < c.minSeq {
 		fctx, cancel := context.WithTimeout(c.fetchCx, c.timeout)
-		f = &fetch{done: make(chan struct{}), cancel: cancel}
+		c.seq++
+		f = &fetch{done: make(chan struct{}), cancel: cancel, seq: c.seq}
 		c.inflight = f
 		go c.fetch(fctx, f)
 	}
@@ -157,10 +162,13 @@ func (c *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 	case <-ctx.Done():
 		c.mu.Lock()
 		f.waiters--
-		if f.waiters == 0 && c.inflight == f {
-			// Nobody waits any more: stop the request, and let the next
-			// caller start a fresh one rather than join a cancelled one.
-			c.inflight = nil
+		if f.waiters == 0 {
+			// Nobody waits any more: stop the request (a superseded one
+			// too), and let the next caller start a fresh one rather than
+			// join a cancelled one.
+			if c.inflight == f {
+				c.inflight = nil
+			}
 			f.cancel()
 		}
 		c.mu.Unlock()
@@ -205,7 +213,9 @@ func (c *tokenCache) fetch(ctx context.Context, f *fetch) {
 			expiry = now.Add(time.Until(expiry))
 		}
 		f.tok, f.expiry = tok, expiry
-		c.tok, c.fresh = tok, refreshAt(now, expiry)
+		if f.seq > c.tokSeq { // never replace a newer fetch's token with an older one's
+			c.tok, c.fresh, c.tokSeq = tok, refreshAt(now, expiry), f.seq
+		}
 	}
 	close(f.done)
 }
@@ -274,6 +284,7 @@ func (c *tokenCache) invalidate(bad string) {
 	c.mu.Lock()
 	if c.tok != nil && c.tok.AccessToken == bad {
 		c.tok = nil
+		c.minSeq = c.seq + 1
 	}
 	c.mu.Unlock()
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -178,5 +180,91 @@ func TestWaiterGetsItsFetchsToken(t *testing.T) {
 	r := <-got
 	if r.err != nil || r.tok != "tok-1" {
 		t.Fatalf("waiter got %q, %v; want the fetch's token tok-1", r.tok, r.err)
+	}
+}
+
+// TestRefreshAfter401DoesNotJoinAnOlderFetch: a caller whose token met a
+// 401 must not take its second token from a fetch started before that 401,
+// which may bring a token revoked with the first. Here a routine refresh
+// is in flight (the server has issued its token and holds the answer) when
+// every token is revoked; the caller's refresh must start its own fetch,
+// and succeed while the old one is still held.
+func TestRefreshAfter401DoesNotJoinAnOlderFetch(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	valid := map[string]bool{"T0": true}
+	var issued int
+	apiHeld, releaseAPI := make(chan struct{}), make(chan struct{})
+	oldIssued, releaseOld := make(chan struct{}), make(chan struct{})
+	var apiCalls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/token" {
+			mu.Lock()
+			issued++
+			n, tok := issued, fmt.Sprintf("T%d", issued)
+			valid[tok] = true
+			mu.Unlock()
+			if n == 1 { // the routine refresh: issued, then held
+				close(oldIssued)
+				<-releaseOld
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, tok)
+			return
+		}
+		if apiCalls.Add(1) == 1 {
+			close(apiHeld)
+			<-releaseAPI
+		}
+		mu.Lock()
+		ok := valid[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+		mu.Unlock()
+		if !ok {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(releaseOld) }) // before srv.Close, which waits for it
+	o, err := usermgmt.NewOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := transport.New(transport.Config{Provider: provider, Options: o})
+	c := newTokenCache(tc, srv.URL+"/token", "id", "secret", time.Minute)
+	var clock sync.Mutex
+	now := time.Now()
+	c.now = func() time.Time { clock.Lock(); defer clock.Unlock(); return now }
+	c.tok, c.fresh = &oauth2.Token{AccessToken: "T0"}, now.Add(time.Minute)
+	a := &authDoer{next: tc, tokens: c}
+
+	status := make(chan int, 1)
+	go func() { // the caller sends with T0; the server holds its request
+		req, _ := http.NewRequestWithContext(transport.WithCall(context.Background(), "probe", transport.Idempotent), "GET", srv.URL+"/api", nil)
+		resp, err := a.Do(req)
+		if err != nil {
+			t.Error(err)
+			status <- 0
+			return
+		}
+		resp.Body.Close()
+		status <- resp.StatusCode
+	}()
+	<-apiHeld
+	clock.Lock() // T0 is due for its routine refresh: another caller starts it
+	now = now.Add(2 * time.Minute)
+	clock.Unlock()
+	go func() { _, _ = c.get(context.Background()) }()
+	<-oldIssued
+	mu.Lock() // every token is revoked, T1 too, before its answer arrives
+	clear(valid)
+	mu.Unlock()
+	close(releaseAPI) // the caller meets the 401 and refreshes
+	select {
+	case got := <-status:
+		if got != http.StatusOK {
+			t.Errorf("the caller met one revocation and ended with %d", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the caller's refresh waited for the fetch started before its 401")
 	}
 }
