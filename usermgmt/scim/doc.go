@@ -74,6 +74,18 @@
 // the user (a create answers 409). Resources carry meta.version, a weak
 // ETag computed from the user's fields.
 //
+// # Concurrent changes
+//
+// The APIs change a user's roles by replacing them all, so joining or
+// leaving a group is a read of the user and a write of its roles with one
+// more or one less. Identity providers push memberships in parallel; the
+// bridge serialises its own read-then-write of each user (group
+// membership changes, PUT and PATCH with their If-Match check, DELETE), so
+// that one request never undoes another's and an If-Match holds: of two
+// writes naming the same version, one gets 412. Other users' requests go
+// on meanwhile. Writers outside the process (another replica, the vendor's
+// console) are not serialised: see State and replicas.
+//
 // # Exactly-once creates
 //
 // Before a create the bridge looks the userName up: a user that exists is
@@ -100,7 +112,8 @@
 // of them. Two things are per replica, though: a replica cannot see a
 // create still in flight on another replica (the directory's exactly-once
 // create and the API's uniqueness of the natural key still prevent a
-// duplicate: the second POST gets 409), and the retry policy's view of an
+// duplicate: the second POST gets 409), concurrent changes to one user
+// are serialised within a replica only, and the retry policy's view of an
 // API's rate limit is per process: N replicas can together send N times the rate one would. An
 // API account with a strict quota needs a rate limit shared between the
 // replicas (a token bucket in Redis, say) or a single replica per vendor

@@ -97,7 +97,7 @@ func (t *tenant) serveGroups(w http.ResponseWriter, r *http.Request, base string
 			return err
 		}
 		for _, u := range ms {
-			if err := t.removeRole(ctx, u, name); err != nil {
+			if err := t.removeRole(ctx, u.ID, name); err != nil {
 				return err
 			}
 		}
@@ -263,7 +263,7 @@ func (t *tenant) changeGroup(w http.ResponseWriter, r *http.Request, base, name 
 	}
 	for _, u := range ms {
 		if !slices.Contains(want, u.ID) {
-			if err := t.removeRole(ctx, u, name); err != nil {
+			if err := t.removeRole(ctx, u.ID, name); err != nil {
 				return err
 			}
 		}
@@ -279,6 +279,11 @@ func (t *tenant) changeGroup(w http.ResponseWriter, r *http.Request, base, name 
 // role (it refuses a second as invalid input), the role replaces the
 // user's one: joining a group leaves the other.
 func (t *tenant) addRole(ctx context.Context, id, role string) error {
+	unlock, err := t.users.Lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	u, err := t.dir.GetUser(ctx, id)
 	if absent(err) {
 		return badRequest("invalidValue", "no user with id "+strconv.Quote(id))
@@ -296,10 +301,24 @@ func (t *tenant) addRole(ctx context.Context, id, role string) error {
 	return err
 }
 
-// removeRole takes the role from the user.
-func (t *tenant) removeRole(ctx context.Context, u *usermgmt.User, role string) error {
+// removeRole takes the role from the user. The user is read again under
+// its lock: the group's listing may predate another request's change to
+// the user's other roles, which writing it back would undo.
+func (t *tenant) removeRole(ctx context.Context, id, role string) error {
+	unlock, err := t.users.Lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	u, err := t.dir.GetUser(ctx, id)
+	if absent(err) || err == nil && !slices.Contains(u.Roles, role) {
+		return nil // gone, or out of the group already
+	}
+	if err != nil {
+		return err
+	}
 	rest := slices.DeleteFunc(slices.Clone(u.Roles), func(s string) bool { return s == role })
-	_, err := t.dir.SetRoles(ctx, u.ID, rest)
+	_, err = t.dir.SetRoles(ctx, u.ID, rest)
 	if errors.Is(err, usermgmt.ErrInvalidInput) && len(rest) == 0 {
 		return mutability("the %s API gives every user one role: user %s cannot leave its only group; add it to another instead", t.dir.Provider(), u.ID)
 	}

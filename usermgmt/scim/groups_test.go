@@ -1,9 +1,13 @@
 package scim_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
 // TestGroupsReplaceAndDelete: PUT sets a role's holders, DELETE takes the
@@ -87,4 +91,49 @@ func TestDirectoryInputErrors(t *testing.T) {
 		}
 		b.do("GET", "/Users?filter="+strings.Repeat("x", 5000), nil).expect(t, 400, "invalidFilter")
 	})
+}
+
+// TestConcurrentGroupChangesKeepEveryRole: an identity provider pushes a
+// user's group memberships in parallel. Each change reads the user's roles
+// and writes them back with one role more or less; the bridge must not let
+// one request's write undo another's. The user starts in g0..g3; at once,
+// it leaves g0 and g1 (PATCH remove) and joins g4..g9 (PATCH add).
+func TestConcurrentGroupChangesKeepEveryRole(t *testing.T) {
+	b := newBridge(t, env{name: "memory", dir: usermgmttest.NewMemory()})
+	id := b.create("crowd")
+	for g := range 4 {
+		b.do("PATCH", fmt.Sprintf("/Groups/g%d", g), patchOp(map[string]any{"op": "add", "path": "members", "value": []any{map[string]any{"value": id}}})).expect(t, 200, "")
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 10)
+	for g := range 10 {
+		if g == 2 || g == 3 {
+			continue
+		}
+		op := "add"
+		if g < 2 {
+			op = "remove"
+		}
+		wg.Go(func() {
+			c := *b
+			c.t = &collect{TB: t, errs: errs}
+			if r := c.do("PATCH", fmt.Sprintf("/Groups/g%d", g), patchOp(map[string]any{"op": op, "path": "members", "value": []any{map[string]any{"value": id}}})); r.status != 200 {
+				errs <- fmt.Errorf("%s g%d: %d %s", op, g, r.status, r.raw)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	u := b.do("GET", "/Users/"+id, nil).expect(t, 200, "")
+	var got []string
+	for _, g := range u.body["groups"].([]any) {
+		got = append(got, g.(map[string]any)["value"].(string))
+	}
+	slices.Sort(got)
+	if want := []string{"g2", "g3", "g4", "g5", "g6", "g7", "g8", "g9"}; !slices.Equal(got, want) {
+		t.Errorf("the user is in %v; want %v", got, want)
+	}
 }

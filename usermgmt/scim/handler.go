@@ -15,6 +15,7 @@ import (
 
 	"github.com/usermgmt-go/sdk/internal/iox"
 
+	"github.com/usermgmt-go/sdk/internal/keylock"
 	"github.com/usermgmt-go/sdk/usermgmt"
 )
 
@@ -134,6 +135,10 @@ type tenant struct {
 	maxBody      int64
 	baseURL      string
 	writeTimeout time.Duration
+	// users serialises this bridge's read-then-write of one user (a
+	// group's membership change, a PUT or PATCH with its If-Match check),
+	// so that two requests at once cannot undo each other.
+	users keylock.Set
 }
 
 func newTenant(t Tenant) (*tenant, error) {

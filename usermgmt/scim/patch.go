@@ -357,6 +357,11 @@ func (t *tenant) patchUser(w http.ResponseWriter, r *http.Request, base, id stri
 	}
 	ctx, cancel := t.writeCtx(r)
 	defer cancel()
+	unlock, err := t.users.Lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cur, err := t.get(ctx, id)
 	if err != nil {
 		return err

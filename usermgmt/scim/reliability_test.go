@@ -195,3 +195,47 @@ func TestAPIErrorsMapToSCIM(t *testing.T) {
 		t.Errorf("503: %v %s", r.header, r.raw)
 	}
 }
+
+// TestIfMatchHoldsUnderConcurrentWrites: several PATCHes at once, each with
+// the ETag all of them read, change the user's name to different values.
+// If-Match makes a write conditional on the version it read: exactly one
+// may succeed, the others must get 412, and the user keeps the winner's
+// name.
+func TestIfMatchHoldsUnderConcurrentWrites(t *testing.T) {
+	b := newBridge(t, env{name: "memory", dir: usermgmttest.NewMemory()})
+	id := b.create("etagrace")
+	tag := b.do("GET", "/Users/"+id, nil).expect(t, 200, "").header.Get("ETag")
+	const writers = 6
+	statuses := make([]int, writers)
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			c := *b
+			c.t = &collect{TB: t, errs: errs}
+			op := patchOp(map[string]any{"op": "replace", "path": "name.givenName", "value": fmt.Sprintf("Writer%d", i)})
+			statuses[i] = c.do("PATCH", "/Users/"+id, op, "If-Match", tag).status
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	winner := -1
+	for i, s := range statuses {
+		switch {
+		case s == 200 && winner < 0:
+			winner = i
+		case s != 412:
+			t.Errorf("writers answered %v; want one 200 and 412 for the others", statuses)
+		}
+	}
+	if winner < 0 {
+		t.Fatalf("writers answered %v; want one 200", statuses)
+	}
+	u := b.do("GET", "/Users/"+id, nil).expect(t, 200, "")
+	if got := u.body["name"].(map[string]any)["givenName"]; got != fmt.Sprintf("Writer%d", winner) {
+		t.Errorf("givenName %v; want the winner's, Writer%d", got, winner)
+	}
+}

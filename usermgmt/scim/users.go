@@ -490,6 +490,11 @@ func (t *tenant) replaceUser(w http.ResponseWriter, r *http.Request, base, id st
 	}
 	ctx, cancel := t.writeCtx(r)
 	defer cancel()
+	unlock, err := t.users.Lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cur, err := t.get(ctx, id)
 	if err != nil {
 		return err
@@ -602,6 +607,11 @@ func (t *tenant) update(ctx context.Context, cur *usermgmt.User, st *userState, 
 func (t *tenant) deleteUser(w http.ResponseWriter, r *http.Request, id string) error {
 	ctx, cancel := t.writeCtx(r)
 	defer cancel()
+	unlock, err := t.users.Lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if r.Header.Get("If-Match") != "" {
 		cur, err := t.get(ctx, id)
 		if err != nil {
