@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/usermgmt-go/sdk/internal/keylock"
 	"github.com/usermgmt-go/sdk/internal/transport"
 	"github.com/usermgmt-go/sdk/syncari/internal/wire"
 	"github.com/usermgmt-go/sdk/usermgmt"
@@ -47,6 +48,10 @@ type Client struct {
 	t          *transport.Client
 	auth       *authDoer
 	instanceID string
+	// roleLocks serialises, per user, the read-then-write of the user's
+	// role map (Directory.SetRoles) among the clients of every instance
+	// WithInstanceID derives from one New.
+	roleLocks *keylock.Set
 }
 
 // New returns a client for cfg. opts set the HTTP client, retry policy,
@@ -96,14 +101,15 @@ func New(cfg Config, opts ...usermgmt.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: api, t: t, auth: a, instanceID: cfg.InstanceID}, nil
+	return &Client{api: api, t: t, auth: a, instanceID: cfg.InstanceID, roleLocks: new(keylock.Set)}, nil
 }
 
 const provider = "syncari"
 
 // WithInstanceID returns a client that sends id as the syncariId header
 // instead of Config.InstanceID. It shares everything else, the token cache
-// included, with c. Every call of a client with an empty id fails with an
+// included, with c; Directories over c and over the clients it derives
+// change one user's roles one at a time. Every call of a client with an empty id fails with an
 // *usermgmt.InputError.
 func (c *Client) WithInstanceID(id string) *Client {
 	cp := *c

@@ -160,8 +160,16 @@ func (d *directoryDriver) DeleteUser(ctx context.Context, id string) error {
 }
 
 // SetRoles replaces the user's roles in the client's instance, keeping
-// those of other instances.
+// those of other instances. The API takes the user's whole role map, so
+// this reads it and writes it back with one entry changed: under a lock
+// per user shared by the instances' clients, lest two instances' changes
+// at once undo each other.
 func (d *directoryDriver) SetRoles(ctx context.Context, id string, roles []string) (*driver.User, error) {
+	unlock, err := d.c.roleLocks.Lock(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	cur, err := d.GetUser(ctx, id)
 	if err != nil {
 		return nil, err

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -150,5 +152,51 @@ func TestSetUserRolesToNone(t *testing.T) {
 	r := only(srv, "setUserRoles")[1]
 	if !strings.Contains(string(r.Body), `"YUBV99":[]`) {
 		t.Errorf("body = %s", r.Body)
+	}
+}
+
+// TestInstancesSetRolesAtOnce: Directories of several instances over one
+// client change the roles of one user, a member of each, at once. The API takes the user's whole role
+// map, so each reads the map and writes it back with its own entry
+// changed; none may undo another's.
+func TestInstancesSetRolesAtOnce(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t, nil)
+	ctx := context.Background()
+	u, err := c.CreateUser(ctx, syncari.CreateUserInput{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	instances := []string{"INSTA1", "INSTB2", "INSTC3", "INSTD4", "INSTE5", "INSTF6"}
+	all := map[string][]string{} // the user is a member of every instance, as Org Admin
+	for _, inst := range instances {
+		all[inst] = []string{"Org Admin"}
+	}
+	if _, err := c.SetUserRoles(ctx, u.ID, all); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i, inst := range instances {
+		d, err := syncari.NewDirectory(c, syncari.DirectoryConfig{InstanceID: inst})
+		if err != nil {
+			t.Fatal(err)
+		}
+		role := []string{"Viewer", "Sync Manager"}[i%2]
+		wg.Go(func() {
+			if _, err := d.SetRoles(ctx, u.ID, []string{role}); err != nil {
+				t.Errorf("%s: %v", inst, err)
+			}
+		})
+	}
+	wg.Wait()
+	for _, s := range srv.Users() {
+		if s.ID != u.ID {
+			continue
+		}
+		for i, inst := range instances {
+			if want := []string{[]string{"Viewer", "Sync Manager"}[i%2]}; !slices.Equal(s.Roles[inst], want) {
+				t.Errorf("instance %s: roles %v, want %v (stored: %v)", inst, s.Roles[inst], want, s.Roles)
+			}
+		}
 	}
 }
