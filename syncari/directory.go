@@ -2,6 +2,7 @@ package syncari
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -166,8 +167,8 @@ func (d *directoryDriver) DeleteUser(ctx context.Context, id string) error {
 // at once undo each other.
 func (d *directoryDriver) SetRoles(ctx context.Context, id string, roles []string) (*driver.User, error) {
 	unlock, err := d.c.roleLocks.Lock(ctx, id)
-	if err != nil {
-		return nil, err
+	if err != nil { // the context ended while another instance's change ran
+		return nil, fmt.Errorf("%s: setUserRoles: %w", provider, err)
 	}
 	defer unlock()
 	cur, err := d.GetUser(ctx, id)
