@@ -38,10 +38,10 @@ func TestBoundCtxBehavesAsWithTimeout(t *testing.T) {
 		wantErr   error
 		wantCause error
 	}{
-		{"deadline passes", time.Millisecond, func(context.Context, context.CancelCauseFunc, func()) {}, context.DeadlineExceeded, context.DeadlineExceeded},
+		{"deadline passes", 20 * time.Millisecond, func(context.Context, context.CancelCauseFunc, func()) {}, context.DeadlineExceeded, context.DeadlineExceeded},
 		{"call over", time.Hour, func(_ context.Context, _ context.CancelCauseFunc, release func()) { release() }, context.Canceled, context.Canceled},
 		{"parent cancelled", time.Hour, func(_ context.Context, cancel context.CancelCauseFunc, _ func()) { cancel(cause) }, context.Canceled, cause},
-		{"deadline passes, then the parent is cancelled", time.Millisecond, func(ctx context.Context, cancel context.CancelCauseFunc, _ func()) {
+		{"deadline passes, then the parent is cancelled", 20 * time.Millisecond, func(ctx context.Context, cancel context.CancelCauseFunc, _ func()) {
 			<-ctx.Done()
 			cancel(cause)
 		}, context.DeadlineExceeded, context.DeadlineExceeded},
@@ -63,7 +63,11 @@ func TestBoundCtxBehavesAsWithTimeout(t *testing.T) {
 				defer cancelChild()
 				ran := make(chan struct{})
 				context.AfterFunc(ctx, func() { close(ran) })
-				if ctx.Err() != nil || child.Err() != nil {
+				// Only an hour-long bound is sure to be live here: a loaded
+				// machine may pass a 20ms deadline before this line (the
+				// child and the AfterFunc then start done, which both
+				// implementations must handle alike too).
+				if sc.d == time.Hour && (ctx.Err() != nil || child.Err() != nil) {
 					t.Fatalf("done before the end: %v, %v", ctx.Err(), child.Err())
 				}
 				sc.end(ctx, parentCancel, release)
