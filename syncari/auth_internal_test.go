@@ -56,7 +56,7 @@ func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newTokenCache(transport.New(transport.Config{Provider: provider, Options: o}), srv.URL, "id", "secret", time.Second)
+	c := newTokenCache(transport.New(transport.Config{Provider: provider, Options: o}), srv.URL, "id", "secret", time.Minute)
 	now := time.Now()
 	c.now = func() time.Time { return now }
 	ctx := context.Background()

@@ -217,10 +217,11 @@ func TestProvisionIgnoresACallersIdempotencyKey(t *testing.T) {
 // reports the outcome unknown and sends nothing again. Either way the fake
 // holds the user exactly once.
 func TestCreateStoredAfterTheClientGaveUp(t *testing.T) {
-	// The store comes 1.8s after the window too short has ended (the
-	// client's 200ms timeout, then 100ms of looking): a margin a loaded
-	// machine under -race keeps.
-	const late = 2 * time.Second
+	// Every call has a second (the create times out after it, each look-up
+	// must answer within it); the store comes 3.9s after the window too
+	// short has ended (the create's second, then 100ms of looking): margins
+	// a loaded machine under -race keeps.
+	const late = 5 * time.Second
 	for _, tc := range []struct {
 		name    string
 		window  time.Duration
@@ -232,34 +233,52 @@ func TestCreateStoredAfterTheClientGaveUp(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			envs := open(t, []usermgmt.DirectoryOption{usermgmt.WithSettleWindow(tc.window)},
-				usermgmt.WithTimeout(200*time.Millisecond),
+				usermgmt.WithTimeout(time.Second),
 				usermgmt.WithRetry(usermgmt.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}))
-			for _, e := range envs {
-				t.Run(e.Name, func(t *testing.T) {
-					t.Parallel()
+			// The providers wait for their fake at once (goroutines, not
+			// parallel subtests, which -parallel would queue by twos);
+			// the subtests then check what each did.
+			type outcome struct {
+				in      []usermgmt.CreateUserInput
+				u       *usermgmt.User
+				err     error
+				idleErr error
+			}
+			outs := make([]outcome, len(envs))
+			var wg sync.WaitGroup
+			for i, e := range envs {
+				wg.Go(func() {
 					e.Fake.Inject(usermgmttest.Fault{Kind: usermgmttest.StoreLate, Operation: e.CreateOperation, Delay: late})
-					in := users(1, "late-"+e.Name)
-					u, err := e.Dir.CreateUser(context.Background(), in[0])
-					keyed := e.Dir.Capabilities().IdempotentCreate
-					switch {
-					case tc.settled && err != nil:
-						t.Fatalf("CreateUser = %v; want the user, found once the server stored it", err)
-					case tc.settled && !strings.EqualFold(u.Email, in[0].NaturalKey()) && !strings.EqualFold(u.Username, in[0].NaturalKey()):
-						t.Errorf("CreateUser returned %+v, want the user %s", u, in[0].NaturalKey())
-					case !tc.settled && !keyed && !errors.Is(err, usermgmt.ErrOutcomeUnknown):
-						t.Fatalf("CreateUser = %v, %v; want ErrOutcomeUnknown: nothing proved the create was not applied", u, err)
-					}
+					o := &outs[i]
+					o.in = users(1, "late-"+e.Name)
+					o.u, o.err = e.Dir.CreateUser(context.Background(), o.in[0])
 					idle, stop := context.WithTimeout(context.Background(), 30*time.Second)
 					defer stop()
-					if err := e.Fake.Idle(idle); err != nil {
-						t.Fatal(err)
+					o.idleErr = e.Fake.Idle(idle)
+				})
+			}
+			wg.Wait()
+			for i, e := range envs {
+				t.Run(e.Name, func(t *testing.T) {
+					o := outs[i]
+					keyed := e.Dir.Capabilities().IdempotentCreate
+					switch {
+					case tc.settled && o.err != nil:
+						t.Fatalf("CreateUser = %v; want the user, found once the server stored it", o.err)
+					case tc.settled && !strings.EqualFold(o.u.Email, o.in[0].NaturalKey()) && !strings.EqualFold(o.u.Username, o.in[0].NaturalKey()):
+						t.Errorf("CreateUser returned %+v, want the user %s", o.u, o.in[0].NaturalKey())
+					case !tc.settled && !keyed && !errors.Is(o.err, usermgmt.ErrOutcomeUnknown):
+						t.Fatalf("CreateUser = %v, %v; want ErrOutcomeUnknown: nothing proved the create was not applied", o.u, o.err)
+					}
+					if o.idleErr != nil {
+						t.Fatal(o.idleErr)
 					}
 					if !keyed {
 						if n := e.Fake.Count(e.CreateOperation); n != 1 {
 							t.Errorf("%s sent %d times, want once: a create that may still be in flight is never resent", e.CreateOperation, n)
 						}
 					}
-					checkExactlyOnce(t, e, in)
+					checkExactlyOnce(t, e, o.in)
 				})
 			}
 		})

@@ -241,7 +241,9 @@ func TestIdleWaitsForARequestTheClientGaveUpOn(t *testing.T) {
 			t.Parallel()
 			srv, st := start(t)
 			srv.Inject(usermgmttest.Fault{Kind: kind, Operation: "createItem", Delay: time.Minute})
-			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			// Idle sees a request once the fake has begun serving it: the
+			// client's second is the margin for that on a loaded machine.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			if a := send(t, srv, ctx, http.MethodPost, "/items"); !errors.Is(a.err, context.DeadlineExceeded) {
 				t.Fatalf("answer = %+v, want the client's deadline", a)
@@ -265,10 +267,12 @@ func TestIdleWaitsForARequestTheClientGaveUpOn(t *testing.T) {
 func TestStoreLateStoresAfterTheClientGaveUp(t *testing.T) {
 	t.Parallel()
 	srv, st := start(t)
-	// The store comes nearly 1s after the client gave up: the check that
+	// The client gives up after a second (the margin for the request to
+	// reach the fake, which Idle needs to see it); the store comes 3s
+	// after the request arrived, 2s after the client gave up: the check that
 	// nothing is stored yet keeps that margin on a loaded machine.
-	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.StoreLate, Operation: "createItem", Delay: time.Second})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	srv.Inject(usermgmttest.Fault{Kind: usermgmttest.StoreLate, Operation: "createItem", Delay: 3 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if a := send(t, srv, ctx, http.MethodPost, "/items"); !errors.Is(a.err, context.DeadlineExceeded) {
 		t.Fatalf("answer = %+v, want the client's deadline", a)
