@@ -3,9 +3,9 @@ package genericusr_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/usermgmt-go/sdk/internal/leakcheck"
 )
 
 // TestMain fails the package's tests if any goroutine outlives them: a
 // token fetch, a retry wait or a connection the client should have let go.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }

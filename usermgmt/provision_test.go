@@ -10,14 +10,14 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"go.uber.org/goleak"
 
+	"github.com/usermgmt-go/sdk/internal/leakcheck"
 	"github.com/usermgmt-go/sdk/usermgmt"
 	"github.com/usermgmt-go/sdk/usermgmt/driver"
 	"github.com/usermgmt-go/sdk/usermgmt/usermgmttest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func inputs(n int) []usermgmt.CreateUserInput {
 	out := make([]usermgmt.CreateUserInput, n)

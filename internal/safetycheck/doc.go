@@ -5,5 +5,6 @@
 // *http.Client or the caller's sends the requests; one client serves 128
 // goroutines at once under the race detector, creating each user exactly
 // once; and cancelling a listing or a provisioning run leaves no goroutine
-// behind (go.uber.org/goleak).
+// behind (go.uber.org/goleak, through internal/leakcheck, which gives
+// goroutines on their way out up to 10 s on a loaded machine).
 package safetycheck

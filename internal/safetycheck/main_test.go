@@ -3,8 +3,8 @@ package safetycheck
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/usermgmt-go/sdk/internal/leakcheck"
 )
 
 // TestMain fails the tests if any goroutine outlives them.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }

@@ -3,8 +3,8 @@ package transport
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/usermgmt-go/sdk/internal/leakcheck"
 )
 
 // TestMain fails the package's tests if any goroutine outlives them.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
